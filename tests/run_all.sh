@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the whole suite: builds the C test peers, compiles with tsc, then runs the
+# same tests under Node (on the tsc output), Deno and Bun.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=node_modules/.bin
+status=0
+if [ -f tests/c/build.sh ]; then bash tests/c/build.sh; fi
+echo "== tsc"
+"$bin/tsc" -p tsconfig.json
+echo "== node --test"
+node --test --test-concurrency=1 build/tests/ || status=1
+echo "== deno test"
+"$bin/deno" test -A --quiet tests/ || status=1
+echo "== bun test"
+"$bin/bun" test ./tests/ || status=1
+exit $status
