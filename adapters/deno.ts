@@ -1,0 +1,141 @@
+/**
+ * UDP transport over Deno's `Deno.listenDatagram` (unstable `net` API, enabled by the
+ * project's `deno.json` or `--unstable-net`). Falls back to `node:dgram` when the API
+ * is missing.
+ *
+ * @module
+ */
+
+import { bindAddress, bindPort } from "./address.ts";
+import { openNodeUdpTransport } from "./node.ts";
+import { SendQueue } from "./send_queue.ts";
+import {
+  bindError,
+  type RawDatagram,
+  type SocketBackend,
+  SocketTransport,
+} from "./socket_transport.ts";
+import type { DatagramTransport, UdpTransportOptions } from "./transport.ts";
+
+/** The part of a Deno network address used here. */
+interface DenoNetAddr {
+  hostname: string;
+  port: number;
+}
+
+/** The part of `Deno.DatagramConn` used here. */
+interface DenoDatagramConn {
+  readonly addr: DenoNetAddr;
+  receive(buffer?: Uint8Array): Promise<[Uint8Array, DenoNetAddr]>;
+  send(data: Uint8Array, to: { transport: "udp"; hostname: string; port: number }): Promise<number>;
+  close(): void;
+}
+
+/** The part of the `Deno` namespace used here, read from `globalThis`. */
+interface DenoNet {
+  listenDatagram?(
+    options: { transport: "udp"; hostname: string; port: number },
+  ): DenoDatagramConn;
+}
+
+/** Room for the largest UDP payload. */
+const RECEIVE_BUFFER_SIZE = 65536;
+
+/**
+ * Tells whether this runtime offers `Deno.listenDatagram`.
+ *
+ * @returns `true` under Deno with the unstable `net` API enabled.
+ *
+ * @example Check the runtime
+ * ```ts
+ * const native = hasDenoDatagram();
+ * console.log(native ? "Deno.listenDatagram" : "node:dgram");
+ * ```
+ */
+export function hasDenoDatagram(): boolean {
+  const deno = (globalThis as { Deno?: DenoNet }).Deno;
+  return typeof deno?.listenDatagram === "function";
+}
+
+/**
+ * Opens a UDP socket with `Deno.listenDatagram`, reading it only as fast as the
+ * queue drains: once `highWaterMark` datagrams wait for the reader, the socket is not
+ * read and the kernel buffer absorbs (and eventually drops) the rest. Sends copy the
+ * payload synchronously and go out one at a time, in order (Deno sends
+ * asynchronously, and completes concurrent sends in reverse order); more than 4096
+ * waiting sends fail and are counted.
+ * Without `Deno.listenDatagram` (Deno without unstable `net`, or another runtime)
+ * this opens the `node:dgram` transport instead.
+ *
+ * @param options Bind address and port, queue bound.
+ * @returns The bound transport.
+ * @throws {TypeError} When the address is not numeric.
+ * @throws {RangeError} When the port is out of range.
+ * @throws {Error} "Cannot bind UDP socket: ..." when the system refuses, with `cause`.
+ *
+ * @example Echo one datagram on loopback
+ * ```ts
+ * const transport = await openDenoUdpTransport({ address: "127.0.0.1" });
+ * console.log(transport.localAddress.port > 0);
+ * await transport.close();
+ * ```
+ */
+export async function openDenoUdpTransport(
+  options: UdpTransportOptions = {},
+): Promise<DatagramTransport> {
+  const deno = (globalThis as { Deno?: DenoNet }).Deno;
+  const listen = deno?.listenDatagram;
+  if (typeof listen !== "function") return await openNodeUdpTransport(options);
+  const { address, wildcard } = bindAddress(options.address);
+  const port = bindPort(options.port);
+  const transport = new SocketTransport(options);
+  let conn: DenoDatagramConn;
+  try {
+    conn = listen.call(deno, { transport: "udp", hostname: address, port });
+  } catch (error) {
+    if (!wildcard) throw bindError(address, port, error);
+    try {
+      conn = listen.call(deno, { transport: "udp", hostname: "0.0.0.0", port });
+    } catch {
+      throw bindError(address, port, error);
+    }
+  }
+  transport.attach(denoBackend(conn, transport));
+  return transport;
+}
+
+function denoBackend(conn: DenoDatagramConn, transport: SocketTransport): SocketBackend {
+  const scratch = new Uint8Array(RECEIVE_BUFFER_SIZE);
+  const localAddress = { address: conn.addr.hostname, port: conn.addr.port };
+  const sends = new SendQueue(
+    (data, hostname, port) => conn.send(data, { transport: "udp", hostname, port }),
+    () => transport.sendFailed(),
+  );
+  let receiving: Promise<unknown> = Promise.resolve();
+  let closed: Promise<void> | null = null;
+  return {
+    family: localAddress.address.includes(":") ? "IPv6" : "IPv4",
+    localAddress,
+    send: (data, hostname, port) => sends.push(data.slice(), hostname, port),
+    async receive(): Promise<RawDatagram> {
+      const received = conn.receive(scratch);
+      receiving = received;
+      const [view, from] = await received;
+      return { data: view.slice(), address: from.hostname, port: from.port };
+    },
+    close() {
+      closed ??= (async () => {
+        const sent = sends.stop();
+        try {
+          conn.close();
+        } catch {
+          // already closed
+        }
+        // Deno releases the port once the cancelled operations have settled.
+        await Promise.allSettled([sent, receiving]);
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      })();
+      return closed;
+    },
+  };
+}

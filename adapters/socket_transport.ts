@@ -1,0 +1,314 @@
+/**
+ * The runtime-independent half of every transport here: the bounded receive queue,
+ * the two Web Streams, address checks, counters and closing. Each adapter supplies a
+ * small {@linkcode SocketBackend} over its runtime's socket.
+ *
+ * @module
+ */
+
+import { normalizeAddress, socketAddress } from "./address.ts";
+import {
+  createTransportStats,
+  type Datagram,
+  type DatagramTransport,
+  DEFAULT_HIGH_WATER_MARK,
+  type TransportOptions,
+  type TransportStats,
+} from "./transport.ts";
+
+/** A datagram as a socket produced it (address not yet normalised). */
+export interface RawDatagram {
+  /** The payload, owned by the receiver. */
+  data: Uint8Array;
+  /** The source address as the socket reported it. */
+  address: string;
+  /** The source port. */
+  port: number;
+}
+
+/**
+ * What an adapter provides over its runtime's socket. A push-style socket calls
+ * {@linkcode SocketTransport.deliver}; a pull-style socket implements `receive`.
+ */
+export interface SocketBackend {
+  /** Which destinations the socket takes: `"IPv6"` maps IPv4 to `::ffff:`, `"IPv4"` unmaps. */
+  readonly family: "IPv4" | "IPv6" | "any";
+  /** The bound address and port. */
+  readonly localAddress: { address: string; port: number };
+  /**
+   * Sends one datagram to a numeric address already in the socket's family. Must not
+   * keep `data` after returning unless it copied it. Returns `false` or throws when
+   * the socket refused it; later failures go to {@linkcode SocketTransport.sendFailed}.
+   */
+  send(data: Uint8Array, address: string, port: number): boolean;
+  /** Pull-style sockets: resolves with the next datagram, rejects when closed. */
+  receive?(): Promise<RawDatagram>;
+  /** Closes the socket; resolves when its port is released. */
+  close(): Promise<void>;
+}
+
+const CLOSED_MESSAGE = "Cannot send: transport is closed";
+const MAX_CACHED_ADDRESSES = 1024;
+const MAX_CONSECUTIVE_RECEIVE_ERRORS = 64;
+
+/**
+ * A {@linkcode DatagramTransport} over a {@linkcode SocketBackend}. Adapters create it,
+ * bind their socket with {@linkcode SocketTransport.deliver} as the receive callback,
+ * then {@linkcode SocketTransport.attach} the backend. See `DatagramTransport` for the
+ * ownership rules and `TransportOptions.highWaterMark` for the bounded queue.
+ */
+export class SocketTransport implements DatagramTransport {
+  /** Datagrams received, oldest first; ends when closed. */
+  readonly readable: ReadableStream<Datagram>;
+  /** Datagrams to send; single failures are counted, never fatal. */
+  readonly writable: WritableStream<Datagram>;
+  /** Counters, see {@linkcode TransportStats}. */
+  readonly stats: TransportStats = createTransportStats();
+
+  #backend: SocketBackend | null = null;
+  #readController!: ReadableStreamDefaultController<Datagram>;
+  #writeController!: WritableStreamDefaultController;
+  #ring: (Datagram | undefined)[];
+  #head = 0;
+  #count = 0;
+  #wake: (() => void) | null = null;
+  #pumping = false;
+  #cancelled = false;
+  #closing: Promise<void> | null = null;
+  #addresses = new Map<string, string | null>();
+
+  /**
+   * Creates the streams; no socket yet.
+   *
+   * @param options The receive queue bound.
+   * @throws {RangeError} When `highWaterMark` is not a positive integer.
+   */
+  constructor(options: TransportOptions = {}) {
+    const limit = options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new RangeError(
+        `Cannot create transport: highWaterMark ${limit} is not a positive integer`,
+      );
+    }
+    this.#ring = new Array(limit);
+    this.readable = new ReadableStream<Datagram>({
+      start: (controller) => {
+        this.#readController = controller;
+      },
+      pull: () => this.#pull(),
+      cancel: () => {
+        this.#cancelled = true;
+        this.#clearQueue();
+      },
+    }, { highWaterMark: 0 });
+    this.writable = new WritableStream<Datagram>({
+      start: (controller) => {
+        this.#writeController = controller;
+      },
+      write: (datagram) => {
+        if (this.#closing !== null) throw new TypeError(CLOSED_MESSAGE);
+        this.send(datagram);
+      },
+    });
+  }
+
+  /** The bound address and port. */
+  get localAddress(): { address: string; port: number } {
+    const backend = this.#backend;
+    if (backend === null) throw new TypeError("Cannot read localAddress: socket not bound yet");
+    return backend.localAddress;
+  }
+
+  /**
+   * Connects the bound socket; a pull-style backend starts being read.
+   *
+   * @param backend The adapter's socket.
+   */
+  attach(backend: SocketBackend): void {
+    this.#backend = backend;
+    this.#pump();
+  }
+
+  /**
+   * Hands a received datagram to the reader, or queues it, or drops and counts it
+   * when the queue is full. Adapters call this from their socket's receive callback.
+   *
+   * @param data The payload, which the transport now owns.
+   * @param address The source address as the socket reported it.
+   * @param port The source port.
+   */
+  deliver(data: Uint8Array, address: string, port: number): void {
+    const stats = this.stats;
+    if (this.#closing !== null || this.#cancelled || (this.#wake === null && this.#full())) {
+      stats.droppedDatagrams++;
+      return;
+    }
+    stats.receivedDatagrams++;
+    stats.receivedBytes += data.byteLength;
+    const datagram: Datagram = { data, address: normalizeAddress(address), port };
+    const wake = this.#wake;
+    if (wake !== null) {
+      this.#wake = null;
+      this.#readController.enqueue(datagram);
+      wake();
+      return;
+    }
+    this.#ring[(this.#head + this.#count) % this.#ring.length] = datagram;
+    this.#count++;
+  }
+
+  /** Counts a send that the socket reported as failed after `send` returned. */
+  sendFailed(): void {
+    if (this.#closing === null) this.stats.sendErrors++;
+  }
+
+  /**
+   * Sends now; `datagram.data` may be reused as soon as this returns.
+   *
+   * @param datagram The payload and numeric destination.
+   * @returns `true` when handed to the socket, `false` when it failed (counted) or
+   *   the transport is closed.
+   * @throws {TypeError} When `datagram.data` is not a Uint8Array.
+   */
+  send(datagram: Datagram): boolean {
+    const data = datagram?.data;
+    if (!(data instanceof Uint8Array)) {
+      throw new TypeError("Cannot send: datagram data is not a Uint8Array");
+    }
+    const backend = this.#backend;
+    if (this.#closing !== null || backend === null) return false;
+    const stats = this.stats;
+    const port = datagram.port;
+    const address = this.#resolve(datagram.address, backend.family);
+    let sent = false;
+    if (address !== null && Number.isInteger(port) && port > 0 && port <= 65535) {
+      try {
+        sent = backend.send(data, address, port);
+      } catch {
+        sent = false;
+      }
+    }
+    if (!sent) {
+      stats.sendErrors++;
+      return false;
+    }
+    stats.sentDatagrams++;
+    stats.sentBytes += data.byteLength;
+    return true;
+  }
+
+  /**
+   * Closes the socket and releases its port; the readable side ends, queued
+   * datagrams are discarded, and writes are rejected from now on.
+   *
+   * @returns Resolves when the port is free again.
+   */
+  close(): Promise<void> {
+    if (this.#closing !== null) return this.#closing;
+    const backend = this.#backend;
+    this.#closing = backend === null ? Promise.resolve() : backend.close();
+    this.#clearQueue();
+    if (!this.#cancelled) {
+      try {
+        this.#readController.close();
+      } catch {
+        // already errored: nothing to end
+      }
+    }
+    this.#wakeReader();
+    this.#writeController.error(new TypeError(CLOSED_MESSAGE));
+    return this.#closing;
+  }
+
+  #full(): boolean {
+    return this.#count >= this.#ring.length;
+  }
+
+  #pull(): Promise<void> | undefined {
+    if (this.#count > 0) {
+      const ring = this.#ring;
+      const datagram = ring[this.#head]!;
+      ring[this.#head] = undefined;
+      this.#head = (this.#head + 1) % ring.length;
+      this.#count--;
+      this.#readController.enqueue(datagram);
+      this.#pump();
+      return undefined;
+    }
+    if (this.#closing !== null) return undefined;
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+      this.#pump();
+    });
+  }
+
+  #wakeReader(): void {
+    const wake = this.#wake;
+    this.#wake = null;
+    wake?.();
+  }
+
+  #clearQueue(): void {
+    this.#ring.fill(undefined);
+    this.#head = 0;
+    this.#count = 0;
+  }
+
+  /** Reads a pull-style socket until the queue is full (then the kernel buffers). */
+  async #pump(): Promise<void> {
+    const backend = this.#backend;
+    if (this.#pumping || backend === null || backend.receive === undefined) return;
+    this.#pumping = true;
+    let errors = 0;
+    while (this.#closing === null && !this.#cancelled && !this.#full()) {
+      let datagram: RawDatagram;
+      try {
+        datagram = await backend.receive();
+        errors = 0;
+      } catch (error) {
+        if (this.#closing !== null || this.#cancelled) break;
+        // Transient errors (Windows reports ICMP port unreachable on receive) are
+        // skipped; a socket that keeps failing ends the stream.
+        if (++errors < MAX_CONSECUTIVE_RECEIVE_ERRORS) continue;
+        this.#readController.error(error);
+        this.#wakeReader();
+        break;
+      }
+      this.deliver(datagram.data, datagram.address, datagram.port);
+    }
+    this.#pumping = false;
+  }
+
+  #resolve(address: string, family: "IPv4" | "IPv6" | "any"): string | null {
+    const cache = this.#addresses;
+    let resolved = cache.get(address);
+    if (resolved === undefined) {
+      resolved = typeof address === "string"
+        ? socketAddress(address, family === "any" ? "IPv4" : family)
+        : null;
+      if (cache.size >= MAX_CACHED_ADDRESSES) cache.clear();
+      cache.set(address, resolved);
+    }
+    return resolved;
+  }
+}
+
+/**
+ * Wraps a runtime's bind failure in the message every adapter uses.
+ *
+ * @param address The address that was requested.
+ * @param port The port that was requested.
+ * @param cause The runtime's error.
+ * @returns An `Error` "Cannot bind UDP socket on ADDRESS port PORT: reason" with `cause`.
+ *
+ * @example Wrap an error
+ * ```ts
+ * import assert from "node:assert/strict";
+ * const error = bindError("::", 1, new Error("denied"));
+ * assert.equal(error.message, "Cannot bind UDP socket on :: port 1: denied");
+ * ```
+ */
+export function bindError(address: string, port: number, cause: unknown): Error {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new Error(`Cannot bind UDP socket on ${address} port ${port}: ${reason}`, { cause });
+}

@@ -1,0 +1,138 @@
+/**
+ * The transport contract between the driver and the datagram sockets: a pair of Web
+ * Streams of {@linkcode Datagram}s, plus an optional synchronous `send` fast path and
+ * counters.
+ *
+ * @module
+ */
+
+/**
+ * One UDP datagram, received or to send.
+ *
+ * `address` is a numeric IP string (`"127.0.0.1"`, `"::1"`), never a host name;
+ * IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`) are reported as plain IPv4.
+ */
+export interface Datagram {
+  /** The payload. A received datagram owns its bytes (nothing else refers to them). */
+  data: Uint8Array;
+  /** The remote numeric IP address: the source when received, the destination when sent. */
+  address: string;
+  /** The remote UDP port. */
+  port: number;
+}
+
+/**
+ * Counters kept by the transports in this directory. They only grow.
+ */
+export interface TransportStats {
+  /** Datagrams handed to the reader's queue. */
+  receivedDatagrams: number;
+  /** Payload bytes of `receivedDatagrams`. */
+  receivedBytes: number;
+  /** Datagrams handed to the socket (an asynchronous failure reported later still counts here). */
+  sentDatagrams: number;
+  /** Payload bytes of `sentDatagrams`. */
+  sentBytes: number;
+  /**
+   * Received datagrams thrown away because the reader's queue was full, or because
+   * they arrived after the readable side was cancelled: what a full kernel receive
+   * buffer does, made visible.
+   */
+  droppedDatagrams: number;
+  /**
+   * Sends that failed: a destination that is not a numeric address or a valid port, a
+   * socket that refused it (would block, unreachable, wrong address family), or an
+   * operating-system error reported later. The transport carries on after each.
+   */
+  sendErrors: number;
+}
+
+/**
+ * A bound datagram socket as Web Streams. This is the contract of
+ * `docs/ARCHITECTURE.md`; `send` and `stats` are optional extras that every
+ * transport in this directory provides.
+ *
+ * Ownership of bytes:
+ * - `send(datagram)` copies or sends `datagram.data` before it returns, so the caller
+ *   may reuse its buffer right away (the core's scratch buffer after `pollTransmit`).
+ * - A chunk given to `writable` is read when the stream gets to it, which may be
+ *   after `write()` returns: do not mutate `chunk.data` until that write's promise
+ *   settles (or copy it first, or use `send`).
+ * - A datagram read from `readable` owns its bytes.
+ *
+ * Failures of a single send never error the writable side: they are counted in
+ * `stats.sendErrors`. After `close()` the readable side ends (`done`) and writes
+ * are rejected.
+ */
+export interface DatagramTransport {
+  /** Datagrams received, oldest first. Ends (`done`) when the transport closes. */
+  readonly readable: ReadableStream<Datagram>;
+  /** Datagrams to send. A write resolves once the datagram was handed to the socket. */
+  readonly writable: WritableStream<Datagram>;
+  /** The bound address (`"::"` for the dual-stack wildcard) and port. */
+  readonly localAddress: { address: string; port: number };
+  /**
+   * Sends one datagram now, synchronously as far as the runtime allows.
+   * `datagram.data` may be reused by the caller as soon as this returns.
+   *
+   * @returns `true` when handed to the socket, `false` when it failed at once (counted
+   *   in `stats.sendErrors`) or the transport is closed (not counted).
+   */
+  send?(datagram: Datagram): boolean;
+  /** Counters, see {@linkcode TransportStats}. */
+  readonly stats?: Readonly<TransportStats>;
+  /**
+   * Closes the socket and releases its port: the readable side ends, queued received
+   * datagrams are discarded, and further writes are rejected. Safe to call twice.
+   */
+  close(): Promise<void>;
+}
+
+/** Options every socket transport here accepts. */
+export interface TransportOptions {
+  /**
+   * The most received datagrams held for a slow reader, default 1024. When the
+   * queue is full, further datagrams are dropped and counted in
+   * `stats.droppedDatagrams`, exactly as a full kernel receive buffer would drop
+   * them, so a stalled reader cannot grow memory without bound. (The Deno adapter
+   * stops reading from the socket instead, and the kernel drops.)
+   */
+  highWaterMark?: number;
+}
+
+/** Options of the UDP transport openers (`openUdpTransport` and the per-runtime ones). */
+export interface UdpTransportOptions extends TransportOptions {
+  /**
+   * The address to bind: `"*"`, `""` or `"::"` (the default) for every interface,
+   * dual-stack, falling back to `"0.0.0.0"` where IPv6 is unavailable; or a numeric
+   * IPv4/IPv6 address.
+   */
+  address?: string;
+  /** The port to bind, default 0 (any free port). */
+  port?: number;
+}
+
+/** The default of {@linkcode TransportOptions.highWaterMark}. */
+export const DEFAULT_HIGH_WATER_MARK = 1024;
+
+/**
+ * Creates a zeroed {@linkcode TransportStats}.
+ *
+ * @returns Fresh counters.
+ *
+ * @example Start counting
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.equal(createTransportStats().droppedDatagrams, 0);
+ * ```
+ */
+export function createTransportStats(): TransportStats {
+  return {
+    receivedDatagrams: 0,
+    receivedBytes: 0,
+    sentDatagrams: 0,
+    sentBytes: 0,
+    droppedDatagrams: 0,
+    sendErrors: 0,
+  };
+}
