@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=node_modules/.bin
 status=0
-if [ -f tests/c/build.sh ]; then bash tests/c/build.sh; fi
+for build in tests/c/build.sh tests/dtls/c/build.sh; do
+  if [ -f "$build" ]; then bash "$build"; fi
+done
 echo "== tsc"
 "$bin/tsc" -p tsconfig.json
 echo "== node --test"

@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { DtlsClientTransport, DtlsServerTransport, TLSOptions } from "../../src/dtls/mod.ts";
+import { Collector, fixture, ROOT, udp, waitFor } from "./support.ts";
+
+const FIXTURES = join(ROOT, "tests", "dtls", "fixtures");
+const PEER = join(ROOT, "tests", "dtls", "c", "bin", "dtls_peer");
+
+function peer(args: string[]): { child: ChildProcess; output: () => string } {
+  if (!existsSync(PEER)) {
+    execFileSync("bash", [join(ROOT, "tests", "dtls", "c", "build.sh")], { stdio: "inherit" });
+  }
+  const child = spawn(PEER, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (b: Uint8Array) => (out += new TextDecoder().decode(b)));
+  child.stderr!.on("data", (b: Uint8Array) => (out += new TextDecoder().decode(b)));
+  child.on("error", () => {});
+  return { child, output: () => out };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGKILL");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+describe("DTLS against an mbed TLS peer", () => {
+  for (const kind of ["rsa", "ec"] as const) {
+    test(`our client -> mbed TLS server (${kind.toUpperCase()})`, async () => {
+      const { child, output } = peer([
+        "server",
+        join(FIXTURES, `server_${kind}.crt`),
+        join(FIXTURES, `server_${kind}.key`),
+      ]);
+      const client = new DtlsClientTransport(
+        await udp(),
+        "localhost",
+        TLSOptions.client(fixture(`ca_${kind}.crt`)),
+      );
+      const fromServer = new Collector(client);
+      try {
+        await waitFor(() => /PORT \d+/.test(output()), 10_000, "the mbed TLS server's port");
+        const port = Number(/PORT (\d+)/.exec(output())![1]);
+        client.send({ data: encoder.encode("ping-from-ts"), address: "127.0.0.1", port });
+        const [got] = await fromServer.take(1);
+        assert.equal(decoder.decode(got.data), "echo:ping-from-ts");
+        assert.match(
+          output(),
+          kind === "rsa"
+            ? /HANDSHAKE OK TLS-ECDHE-RSA-WITH-AES-128-GCM/
+            : /HANDSHAKE OK TLS-ECDHE-ECDSA-WITH-AES-128-GCM/,
+        );
+        assert.match(output(), /RECV ping-from-ts/);
+      } finally {
+        await stop(child);
+        await client.close();
+      }
+    });
+
+    test(`mbed TLS client -> our server (${kind.toUpperCase()})`, async () => {
+      const server = new DtlsServerTransport(
+        await udp(),
+        TLSOptions.server(fixture(`server_${kind}.key`), fixture(`server_${kind}.crt`)),
+      );
+      const fromClient = new Collector(server);
+      const { child, output } = peer([
+        "client",
+        String(server.localAddress.port),
+        join(FIXTURES, `ca_${kind}.crt`),
+        "localhost",
+      ]);
+      try {
+        const [got] = await fromClient.take(1);
+        assert.equal(decoder.decode(got.data), "hello-from-mbedtls");
+        server.send({
+          data: encoder.encode("reply-from-ts"),
+          address: got.address,
+          port: got.port,
+        });
+        await waitFor(
+          () => output().includes("RECV reply-from-ts"),
+          10_000,
+          "the mbed TLS client's reply line",
+        );
+        assert.match(output(), /HANDSHAKE OK TLS-ECDHE-(RSA|ECDSA)-WITH-AES-128-GCM-SHA256/);
+        assert.equal(server.stats.cookiesSent, 1);
+      } finally {
+        await stop(child);
+        await server.close();
+      }
+    });
+  }
+});

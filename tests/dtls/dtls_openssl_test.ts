@@ -1,0 +1,123 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { DtlsClientTransport, DtlsServerTransport, TLSOptions } from "../../src/dtls/mod.ts";
+import { Collector, fixture, ROOT, udp, waitFor } from "./support.ts";
+
+const FIXTURES = join(ROOT, "tests", "dtls", "fixtures");
+
+function run(args: string[]): { child: ChildProcess; output: () => string } {
+  const child = spawn("openssl", args, { stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (b: Uint8Array) => (out += new TextDecoder().decode(b)));
+  child.stderr!.on("data", (b: Uint8Array) => (out += new TextDecoder().decode(b)));
+  child.on("error", () => {});
+  return { child, output: () => out };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGKILL");
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+}
+
+async function freePort(): Promise<number> {
+  const t = await udp();
+  const port = t.localAddress.port;
+  await t.close();
+  return port;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+describe("DTLS against openssl", () => {
+  for (const kind of ["rsa", "ec"] as const) {
+    test(`our client -> openssl s_server -dtls1_2 (${kind.toUpperCase()})`, async () => {
+      const port = await freePort();
+      const { child, output } = run([
+        "s_server",
+        "-dtls1_2",
+        "-accept",
+        `127.0.0.1:${port}`,
+        "-listen",
+        "-cert",
+        join(FIXTURES, `server_${kind}.crt`),
+        "-key",
+        join(FIXTURES, `server_${kind}.key`),
+      ]);
+      const client = new DtlsClientTransport(
+        await udp(),
+        "localhost",
+        TLSOptions.client(fixture(`ca_${kind}.crt`)),
+      );
+      const fromServer = new Collector(client);
+      try {
+        await waitFor(() => output().includes("ACCEPT"), 10_000, "s_server to listen");
+        // Retried until the server answers: s_server may not be reading yet.
+        for (let i = 0; i < 50 && !output().includes("ping-from-ts"); i++) {
+          client.send({ data: encoder.encode("ping-from-ts\n"), address: "127.0.0.1", port });
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        await waitFor(
+          () => output().includes("ping-from-ts"),
+          10_000,
+          "s_server to print our data",
+        );
+        assert.equal(client.state, "connected");
+        child.stdin!.write("pong-from-openssl\n");
+        const [got] = await fromServer.take(1);
+        assert.equal(decoder.decode(got.data), "pong-from-openssl\n");
+        assert.equal(got.port, port);
+        assert.match(
+          output(),
+          kind === "rsa" ? /ECDHE-RSA-AES128-GCM-SHA256/ : /ECDHE-ECDSA-AES128-GCM-SHA256/,
+        );
+      } finally {
+        await stop(child);
+        await client.close();
+      }
+    });
+
+    test(`openssl s_client -dtls1_2 -> our server (${kind.toUpperCase()})`, async () => {
+      const server = new DtlsServerTransport(
+        await udp(),
+        TLSOptions.server(fixture(`server_${kind}.key`), fixture(`server_${kind}.crt`)),
+      );
+      const fromClient = new Collector(server);
+      const { child, output } = run([
+        "s_client",
+        "-dtls1_2",
+        "-connect",
+        `127.0.0.1:${server.localAddress.port}`,
+        "-CAfile",
+        join(FIXTURES, `ca_${kind}.crt`),
+        "-verify_hostname",
+        "localhost",
+        "-verify_return_error",
+      ]);
+      try {
+        await waitFor(() => output().includes("Verification: OK"), 10_000, "s_client to verify us");
+        child.stdin!.write("ping-from-openssl\n");
+        const [got] = await fromClient.take(1);
+        assert.equal(decoder.decode(got.data), "ping-from-openssl\n");
+        server.send({
+          data: encoder.encode("pong-from-ts\n"),
+          address: got.address,
+          port: got.port,
+        });
+        await waitFor(
+          () => output().includes("pong-from-ts"),
+          10_000,
+          "s_client to print our reply",
+        );
+        assert.equal(server.stats.cookiesSent, 1);
+      } finally {
+        await stop(child);
+        await server.close();
+      }
+    });
+  }
+});
