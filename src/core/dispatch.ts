@@ -1,0 +1,168 @@
+/**
+ * State changes that produce events, and handing events out
+ * (`enet_protocol_change_state`, `enet_protocol_dispatch_state`,
+ * `enet_protocol_notify_connect` / `_disconnect`,
+ * `enet_protocol_dispatch_incoming_commands`).
+ *
+ * A completed handshake takes the peer straight to CONNECTED with its "connect" event
+ * queued, as `enet_host_service` does when it has an event to fill, so packets arriving
+ * in the same datagram are accepted. Other events go through the host's dispatch queue
+ * as in C ENet: a disconnected peer waits in ZOMBIE (keeping its slot) until its
+ * "disconnect" event is polled, and packets wait in the peer's dispatched queue.
+ *
+ * @module
+ */
+
+import { PeerFlag } from "./constants.ts";
+import { receivePacket } from "./incoming.ts";
+import type { Host } from "./host.ts";
+import type { Peer } from "./peer.ts";
+import { resetPeer } from "./connection.ts";
+import { type DisconnectReason, type HostEvent, PeerState, type PeerStateValue } from "./types.ts";
+
+/**
+ * Adds the peer to its host's dispatch queue unless already there.
+ *
+ * @param peer The peer.
+ */
+export function markNeedsDispatch(peer: Peer): void {
+  if (peer.flags & PeerFlag.NEEDS_DISPATCH) return;
+  peer.host.dispatchQueue.push(peer);
+  peer.flags |= PeerFlag.NEEDS_DISPATCH;
+}
+
+/**
+ * Counts the peer as connected on its host (`enet_peer_on_connect`).
+ *
+ * @param peer The peer.
+ */
+export function onConnect(peer: Peer): void {
+  if (peer.state !== PeerState.CONNECTED && peer.state !== PeerState.DISCONNECT_LATER) {
+    if (peer.incomingBandwidth !== 0) peer.host.bandwidthLimitedPeers++;
+    peer.host.connectedPeers++;
+  }
+}
+
+/**
+ * Stops counting the peer as connected (`enet_peer_on_disconnect`).
+ *
+ * @param peer The peer.
+ */
+export function onDisconnect(peer: Peer): void {
+  if (peer.state === PeerState.CONNECTED || peer.state === PeerState.DISCONNECT_LATER) {
+    if (peer.incomingBandwidth !== 0) peer.host.bandwidthLimitedPeers--;
+    peer.host.connectedPeers--;
+  }
+}
+
+/**
+ * Changes state, keeping the host's connected-peer counts right.
+ *
+ * @param peer The peer.
+ * @param state The new state.
+ */
+export function changeState(peer: Peer, state: PeerStateValue): void {
+  if (state === PeerState.CONNECTED || state === PeerState.DISCONNECT_LATER) onConnect(peer);
+  else onDisconnect(peer);
+  peer.state = state;
+}
+
+/**
+ * Changes state and queues the peer for dispatch.
+ *
+ * @param peer The peer.
+ * @param state The new state.
+ */
+export function dispatchState(peer: Peer, state: PeerStateValue): void {
+  changeState(peer, state);
+  markNeedsDispatch(peer);
+}
+
+/**
+ * Moves the peer to ZOMBIE: a "disconnect" event with `reason` is due.
+ *
+ * @param peer The peer.
+ * @param reason Reported in the event.
+ */
+export function dispatchZombie(peer: Peer, reason: DisconnectReason): void {
+  peer.disconnectReason = reason;
+  dispatchState(peer, PeerState.ZOMBIE);
+}
+
+/**
+ * The handshake completed: the peer is CONNECTED and its "connect" event queued.
+ *
+ * @param peer The peer.
+ */
+export function notifyConnect(peer: Peer): void {
+  const host = peer.host;
+  host.recalculateBandwidthLimits = true;
+  changeState(peer, PeerState.CONNECTED);
+  host.pendingEvents.push({ type: "connect", peer, data: peer.data });
+}
+
+/**
+ * The connection ended: queue a "disconnect" event, or reset silently for a connection
+ * the application never saw.
+ *
+ * @param peer The peer.
+ * @param reason Reported in the event.
+ */
+export function notifyDisconnect(peer: Peer, reason: DisconnectReason): void {
+  if (peer.state >= PeerState.CONNECTION_PENDING) peer.host.recalculateBandwidthLimits = true;
+  if (peer.state !== PeerState.CONNECTING && peer.state < PeerState.CONNECTION_SUCCEEDED) {
+    resetPeer(peer);
+  } else {
+    peer.data = 0;
+    dispatchZombie(peer, reason);
+  }
+}
+
+/**
+ * Produces the next event: connect events first, then the host's dispatch queue.
+ *
+ * @param host The host.
+ * @returns The event, or `undefined` when none is due.
+ */
+export function dispatchNextEvent(host: Host): HostEvent | undefined {
+  if (host.pendingEventsHead < host.pendingEvents.length) {
+    const event = host.pendingEvents[host.pendingEventsHead++];
+    if (host.pendingEventsHead === host.pendingEvents.length) {
+      host.pendingEvents.length = 0;
+      host.pendingEventsHead = 0;
+    }
+    return event;
+  }
+  const queue = host.dispatchQueue;
+  while (queue.length > 0) {
+    const peer = queue.shift()!;
+    peer.flags &= ~PeerFlag.NEEDS_DISPATCH;
+    switch (peer.state) {
+      case PeerState.ZOMBIE: {
+        peer.host.recalculateBandwidthLimits = true;
+        const event: HostEvent = {
+          type: "disconnect",
+          peer,
+          data: peer.data,
+          reason: peer.disconnectReason,
+        };
+        resetPeer(peer);
+        return event;
+      }
+      case PeerState.CONNECTED: {
+        const received = receivePacket(peer);
+        if (received === undefined) continue;
+        if (!peer.dispatchedCommands.isEmpty()) markNeedsDispatch(peer);
+        return {
+          type: "receive",
+          peer,
+          channelID: received.channelID,
+          packet: received.packet,
+        };
+      }
+      default:
+        break;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,159 @@
+/**
+ * The receive phase: one datagram's header, peer and session checks, decompression,
+ * checksum and commands (`enet_protocol_handle_incoming_commands`).
+ *
+ * @module
+ */
+
+import type { Command } from "../protocol/command.ts";
+import { CommandFlag, ProtocolCommand, ProtocolLimit } from "../protocol/constants.ts";
+import { checksumSeed, verifyChecksum } from "../protocol/crc32.ts";
+import { readHeader } from "../protocol/header.ts";
+import { handleAcknowledge } from "./acknowledge.ts";
+import { CHECKSUM_SLOT_SIZE, HostDefault } from "./constants.ts";
+import {
+  handleBandwidthLimit,
+  handleDisconnect,
+  handlePing,
+  handleThrottleConfigure,
+} from "./control.ts";
+import { handleConnect, handleVerifyConnect } from "./handshake.ts";
+import type { Host } from "./host.ts";
+import { queueAcknowledgement } from "./outgoing.ts";
+import type { Peer } from "./peer.ts";
+import {
+  handleSendFragment,
+  handleSendReliable,
+  handleSendUnreliable,
+  handleSendUnreliableFragment,
+  handleSendUnsequenced,
+} from "./receive_data.ts";
+import { type PeerAddress, PeerState } from "./types.ts";
+
+/**
+ * Processes one received datagram of at most 4096 bytes.
+ *
+ * @param host The host; `host.serviceTime` is the current time.
+ * @param from The sender.
+ * @param bytes The datagram; not kept after the call.
+ * @returns False when the datagram was dropped, whole or from some command on.
+ */
+export function handleIncomingDatagram(host: Host, from: PeerAddress, bytes: Uint8Array): boolean {
+  const header = readHeader(bytes, host.headerScratch);
+  if (header === null) return false;
+  const headerSize = header.size + (host.checksum ? CHECKSUM_SLOT_SIZE : 0);
+  if (bytes.length < headerSize) return false;
+
+  let peer: Peer | null = null;
+  if (header.peerID !== ProtocolLimit.MAXIMUM_PEER_ID) {
+    if (header.peerID >= host.peers.length) return false;
+    peer = host.peers[header.peerID];
+    if (
+      peer.state === PeerState.DISCONNECTED || peer.state === PeerState.ZOMBIE ||
+      peer.address === null || peer.address.address !== from.address ||
+      peer.address.port !== from.port ||
+      (peer.outgoingPeerID < ProtocolLimit.MAXIMUM_PEER_ID &&
+        header.sessionID !== peer.incomingSessionID)
+    ) {
+      return false;
+    }
+  }
+
+  let data = bytes;
+  if (header.compressed) {
+    const compressor = host.compressor;
+    if (compressor === null) return false;
+    const limit = HostDefault.RECEIVE_BUFFER_SIZE - headerSize;
+    let original: Uint8Array | null;
+    try {
+      original = compressor.decompress(bytes.subarray(headerSize), limit);
+    } catch {
+      return false;
+    }
+    if (original === null || original.length === 0 || original.length > limit) return false;
+    const scratch = host.receiveScratch;
+    scratch.set(bytes.subarray(0, headerSize), 0);
+    scratch.set(original, headerSize);
+    data = scratch.subarray(0, headerSize + original.length);
+  }
+  if (host.checksum) {
+    const seed = checksumSeed(header.peerID, peer === null ? 0 : peer.connectID);
+    if (!verifyChecksum(data, headerSize - CHECKSUM_SLOT_SIZE, seed)) return false;
+  }
+  if (peer !== null) peer.incomingDataTotal += data.length;
+  // Whatever this datagram changes (acknowledgements to send, window space freed), the
+  // send phase should run next, as it does right after receiving in enet_host_service.
+  host.needsFlush = true;
+
+  const reader = host.reader;
+  reader.reset(data, headerSize, data.length);
+  for (;;) {
+    const command = reader.next();
+    if (command === null) return !reader.malformed;
+    if (peer === null && command.command !== ProtocolCommand.CONNECT) return false;
+    if (command.command === ProtocolCommand.CONNECT) {
+      if (peer !== null) return false;
+      peer = handleConnect(host, from, command);
+      if (peer === null) return false;
+    } else if (!handleCommand(host, peer!, command)) {
+      return false;
+    }
+    if (command.flags & CommandFlag.ACKNOWLEDGE) {
+      if (header.sentTime === undefined) return false;
+      switch (peer!.state) {
+        case PeerState.DISCONNECTING:
+        case PeerState.ACKNOWLEDGING_CONNECT:
+        case PeerState.DISCONNECTED:
+        case PeerState.ZOMBIE:
+          break;
+        case PeerState.ACKNOWLEDGING_DISCONNECT:
+          if (command.command === ProtocolCommand.DISCONNECT) {
+            acknowledge(peer!, command, header.sentTime);
+          }
+          break;
+        default:
+          acknowledge(peer!, command, header.sentTime);
+          break;
+      }
+    }
+  }
+}
+
+function acknowledge(peer: Peer, command: Command, sentTime: number): void {
+  queueAcknowledgement(
+    peer,
+    command.command,
+    command.channelID,
+    command.reliableSequenceNumber,
+    sentTime,
+  );
+}
+
+function handleCommand(host: Host, peer: Peer, command: Command): boolean {
+  switch (command.command) {
+    case ProtocolCommand.ACKNOWLEDGE:
+      return handleAcknowledge(peer, command, host.serviceTime);
+    case ProtocolCommand.VERIFY_CONNECT:
+      return handleVerifyConnect(peer, command);
+    case ProtocolCommand.DISCONNECT:
+      return handleDisconnect(peer, command);
+    case ProtocolCommand.PING:
+      return handlePing(peer);
+    case ProtocolCommand.SEND_RELIABLE:
+      return handleSendReliable(peer, command);
+    case ProtocolCommand.SEND_UNRELIABLE:
+      return handleSendUnreliable(peer, command);
+    case ProtocolCommand.SEND_UNSEQUENCED:
+      return handleSendUnsequenced(peer, command);
+    case ProtocolCommand.SEND_FRAGMENT:
+      return handleSendFragment(peer, command);
+    case ProtocolCommand.BANDWIDTH_LIMIT:
+      return handleBandwidthLimit(peer, command);
+    case ProtocolCommand.THROTTLE_CONFIGURE:
+      return handleThrottleConfigure(peer, command);
+    case ProtocolCommand.SEND_UNRELIABLE_FRAGMENT:
+      return handleSendUnreliableFragment(peer, command);
+    default:
+      return false;
+  }
+}

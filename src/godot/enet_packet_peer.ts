@@ -1,0 +1,368 @@
+/**
+ * `ENetPacketPeer`: Godot's wrapper around one ENet peer of an `ENetConnection`.
+ *
+ * @module
+ */
+
+import type { Peer } from "../core/peer.ts";
+import type { Packet } from "../core/types.ts";
+import { MAX_PACKET_SIZE, PacketFlags, PeerState, type PeerStatistic } from "./constants.ts";
+import { ENetError } from "./errors.ts";
+import { ENetPacketPeerConstants } from "./static_constants.ts";
+import { checkData, checkFlags, checkInteger, checkPacket } from "./validate.ts";
+
+/** The token `ENetConnection` passes to create peers; users get peers from it. */
+export const PEER_TOKEN: unique symbol = Symbol("ENetPacketPeer");
+
+/** Called after a peer method changed the host, so the driver flushes at the end of the turn. */
+export type ChangeListener = () => void;
+
+const STATISTICS: readonly ((peer: Peer) => number)[] = [
+  (peer) => peer.packetLoss,
+  (peer) => peer.packetLossVariance,
+  (peer) => peer.packetLossEpoch,
+  (peer) => peer.roundTripTime,
+  (peer) => peer.roundTripTimeVariance,
+  (peer) => peer.lastRoundTripTime,
+  (peer) => peer.lastRoundTripTimeVariance,
+  (peer) => peer.packetThrottle,
+  (peer) => peer.packetThrottleLimit,
+  (peer) => peer.packetThrottleCounter,
+  (peer) => peer.packetThrottleEpoch,
+  (peer) => peer.packetThrottleAcceleration,
+  (peer) => peer.packetThrottleDeceleration,
+  (peer) => peer.packetThrottleInterval,
+];
+
+const STATE_NAMES = Object.keys(PeerState);
+
+/** Queues a received packet on a peer (used by `ENetConnection.service`). */
+export let queuePacket: (peer: ENetPacketPeer, packet: Packet) => void;
+/** Detaches a peer from its core peer: it becomes inactive (used by `ENetConnection`). */
+export let detachPeer: (peer: ENetPacketPeer) => void;
+
+/**
+ * One peer of an `ENetConnection`: a remote host connected, connecting or
+ * disconnecting. Get peers from `connectToHost()`, `service()`, the connection's event
+ * iterator or `getPeers()`; they cannot be constructed directly.
+ *
+ * Once a peer disconnects (a DISCONNECT event, `peerDisconnectNow()`, `reset()` or the
+ * connection's `destroy()`) it is inactive: `isActive()` is false, `getState()` is
+ * `STATE_DISCONNECTED`, and methods that act on the connection throw `ENetError`
+ * `ERR_UNCONFIGURED`. Unlike Godot, its remote address and port stay readable, and so
+ * do packets queued before the disconnect.
+ *
+ * @example Send to a peer and read its packets
+ * ```ts
+ * import { ENetConnection, ENetPacketPeer } from "../../mod.ts";
+ *
+ * const server = new ENetConnection();
+ * const client = new ENetConnection();
+ * await server.createHostBound("127.0.0.1", 0);
+ * await client.createHost();
+ * try {
+ *   const peer = await client.connectToHost("127.0.0.1", server.getLocalPort());
+ *   let connected = false;
+ *   while (!connected) {
+ *     await server.service(20);
+ *     connected = (await client.service(20))[0] === ENetConnection.EVENT_CONNECT;
+ *   }
+ *   peer.send(0, new TextEncoder().encode("hi"), ENetPacketPeer.FLAG_RELIABLE);
+ *   let [type, from] = await server.service(20);
+ *   while (type !== ENetConnection.EVENT_RECEIVE) [type, from] = await server.service(20);
+ *   console.assert(new TextDecoder().decode(from!.getPacket()) === "hi");
+ * } finally {
+ *   await client.destroy();
+ *   await server.destroy();
+ * }
+ * ```
+ */
+export class ENetPacketPeer extends ENetPacketPeerConstants {
+  static {
+    queuePacket = (peer, packet) => peer.#queue.push(packet);
+    detachPeer = (peer) => {
+      if (peer.#peer !== null && peer.#peer.userData === peer) peer.#peer.userData = null;
+      peer.#peer = null;
+    };
+  }
+
+  #peer: Peer | null;
+  #changed: ChangeListener;
+  #queue: Packet[] = [];
+  #address: string;
+  #port: number;
+
+  /**
+   * Not for users: peers come from `ENetConnection`.
+   *
+   * @param token `ENetConnection`'s private token.
+   * @param peer The core peer.
+   * @param changed Called after each change to the host.
+   */
+  constructor(token: typeof PEER_TOKEN, peer: Peer, changed: ChangeListener) {
+    super();
+    if (token !== PEER_TOKEN) {
+      throw new TypeError(
+        "Cannot construct ENetPacketPeer: get peers from ENetConnection (connectToHost, service)",
+      );
+    }
+    this.#peer = peer;
+    this.#changed = changed;
+    this.#address = peer.address?.address ?? "";
+    this.#port = peer.address?.port ?? 0;
+    peer.userData = this;
+  }
+
+  /**
+   * The number of channels allocated with this peer.
+   *
+   * @returns 1 to 255.
+   */
+  getChannels(): number {
+    return this.#active("get channels").channelCount;
+  }
+
+  /**
+   * The flags of the next packet in the received queue, as they arrived:
+   * `FLAG_RELIABLE` for reliable packets, `FLAG_UNSEQUENCED` for unsequenced ones.
+   *
+   * @returns The flags.
+   * @throws {ENetError} `ERR_UNAVAILABLE` when no packet is queued.
+   */
+  getPacketFlags(): number {
+    const packet = this.#queue[0];
+    if (packet === undefined) {
+      throw new ENetError("ERR_UNAVAILABLE", "Cannot get packet flags: no packet is queued");
+    }
+    return packet.flags;
+  }
+
+  /**
+   * The peer's numeric IP address (IPv4-mapped addresses as plain IPv4). Still readable
+   * once the peer is inactive.
+   *
+   * @returns The address.
+   */
+  getRemoteAddress(): string {
+    return this.#address;
+  }
+
+  /**
+   * The peer's UDP port. Still readable once the peer is inactive.
+   *
+   * @returns The port.
+   */
+  getRemotePort(): number {
+    return this.#port;
+  }
+
+  /**
+   * The peer's state.
+   *
+   * @returns A `PeerState` value; `STATE_DISCONNECTED` once inactive.
+   */
+  getState(): PeerState {
+    return this.#peer === null ? PeerState.STATE_DISCONNECTED : this.#peer.state as PeerState;
+  }
+
+  /**
+   * One of the peer's statistics, with ENet's scales.
+   *
+   * @param statistic A `PeerStatistic` value.
+   * @returns Its current value.
+   */
+  getStatistic(statistic: PeerStatistic): number {
+    const stat = checkInteger("get statistic", "statistic", statistic, 0, STATISTICS.length - 1);
+    return STATISTICS[stat](this.#active("get statistic"));
+  }
+
+  /**
+   * Tells whether the peer still belongs to a live connection.
+   *
+   * @returns `false` once the peer disconnected, was reset, or its host destroyed.
+   */
+  isActive(): boolean {
+    return this.#peer !== null;
+  }
+
+  /**
+   * Asks the peer to disconnect; a DISCONNECT event follows once it acknowledges
+   * (or times out).
+   *
+   * @param data 32-bit data delivered with the remote DISCONNECT event.
+   */
+  peerDisconnect(data = 0): void {
+    const value = checkData("disconnect peer", data);
+    this.#active("disconnect peer").disconnect(value);
+    this.#changed();
+  }
+
+  /**
+   * Disconnects once every queued outgoing packet is sent; a DISCONNECT event follows.
+   *
+   * @param data 32-bit data delivered with the remote DISCONNECT event.
+   */
+  peerDisconnectLater(data = 0): void {
+    const value = checkData("disconnect peer later", data);
+    this.#active("disconnect peer later").disconnectLater(value);
+    this.#changed();
+  }
+
+  /**
+   * Disconnects at once: sends one unacknowledged disconnect and forgets the peer. No
+   * DISCONNECT event is generated here; the peer becomes inactive now.
+   *
+   * @param data 32-bit data delivered with the remote DISCONNECT event.
+   */
+  peerDisconnectNow(data = 0): void {
+    const value = checkData("disconnect peer now", data);
+    this.#active("disconnect peer now").disconnectNow(value);
+    detachPeer(this);
+    this.#changed();
+  }
+
+  /** Sends a ping now (ENet also pings on its own every ping interval). */
+  ping(): void {
+    this.#active("ping").ping();
+    this.#changed();
+  }
+
+  /**
+   * Sets how often the peer is pinged when otherwise idle.
+   *
+   * @param pingInterval Milliseconds; 0 restores ENet's default of 500.
+   */
+  pingInterval(pingInterval: number): void {
+    const ms = checkInteger("set ping interval", "pingInterval", pingInterval, 0, 0xffffffff);
+    this.#active("set ping interval").setPingInterval(ms);
+    this.#changed();
+  }
+
+  /**
+   * Forgets the peer without telling it (it will time out). No DISCONNECT event; the
+   * peer becomes inactive now.
+   */
+  reset(): void {
+    this.#active("reset peer").reset();
+    detachPeer(this);
+    this.#changed();
+  }
+
+  /**
+   * Queues a packet to the peer on a channel; it leaves at the end of this turn.
+   *
+   * @param channel The channel, from 0 to `getChannels() - 1`.
+   * @param packet The payload (copied).
+   * @param flags `FLAG_RELIABLE`, `FLAG_UNSEQUENCED`, `FLAG_UNRELIABLE_FRAGMENT` or a
+   *   combination; 0 sends unreliable and sequenced.
+   * @throws {ENetError} `ERR_UNCONFIGURED` if the peer is inactive, `FAILED` if it is
+   *   not connected yet (ENet only sends to connected peers).
+   */
+  send(channel: number, packet: Uint8Array, flags: number): void {
+    const peer = this.#active("send packet");
+    checkInteger("send packet", "channel", channel, 0, peer.channelCount - 1);
+    checkPacket("send packet", packet, peer.host.maximumPacketSize);
+    checkFlags("send packet", flags);
+    this.#sendChecked(peer, channel, packet, flags);
+  }
+
+  /**
+   * Takes the next received packet from the queue.
+   *
+   * @returns Its payload.
+   * @throws {ENetError} `ERR_UNAVAILABLE` when no packet is queued.
+   */
+  getPacket(): Uint8Array {
+    const packet = this.#queue.shift();
+    if (packet === undefined) {
+      throw new ENetError("ERR_UNAVAILABLE", "Cannot get packet: no packet is queued");
+    }
+    return packet.data;
+  }
+
+  /**
+   * Sends a packet reliably on channel 0 (Godot's `PacketPeer.put_packet`).
+   *
+   * @param buffer The payload (copied).
+   */
+  putPacket(buffer: Uint8Array): void {
+    const peer = this.#active("put packet");
+    checkPacket("put packet", buffer, peer.host.maximumPacketSize);
+    this.#sendChecked(peer, 0, buffer, PacketFlags.FLAG_RELIABLE);
+  }
+
+  /**
+   * The number of received packets queued on this peer.
+   *
+   * @returns The count.
+   */
+  getAvailablePacketCount(): number {
+    return this.#queue.length;
+  }
+
+  /**
+   * The largest packet Godot's `PacketPeer` advertises for ENet.
+   *
+   * @returns 16 MiB (`1 << 24`).
+   */
+  getMaxPacketSize(): number {
+    return MAX_PACKET_SIZE;
+  }
+
+  /**
+   * Sets the peer's timeouts. An unacknowledged reliable packet is resent with a
+   * doubling delay; the peer is dropped once the doublings reach `timeout` and
+   * `timeoutMin` ms passed, or after `timeoutMax` ms in any case.
+   *
+   * @param timeout The limit on doublings (ENet's `timeoutLimit`); 0 for ENet's 32.
+   * @param timeoutMin Milliseconds, at least `timeout`; 0 for ENet's 5000.
+   * @param timeoutMax Milliseconds, at least `timeoutMin`; 0 for ENet's 30000.
+   * @throws {RangeError} Unless `timeout <= timeoutMin <= timeoutMax` (Godot's rule).
+   */
+  setTimeout(timeout: number, timeoutMin: number, timeoutMax: number): void {
+    checkInteger("set timeout", "timeout", timeout, 0, 0xffffffff);
+    checkInteger("set timeout", "timeoutMin", timeoutMin, 0, 0xffffffff);
+    checkInteger("set timeout", "timeoutMax", timeoutMax, 0, 0xffffffff);
+    if (timeout > timeoutMin || timeoutMin > timeoutMax) {
+      throw new RangeError(
+        `Cannot set timeout: need timeout <= timeoutMin <= timeoutMax, got ` +
+          `${timeout}, ${timeoutMin}, ${timeoutMax}`,
+      );
+    }
+    this.#active("set timeout").setTimeout(timeout, timeoutMin, timeoutMax);
+    this.#changed();
+  }
+
+  /**
+   * Configures the throttle that drops unreliable packets as round trip times grow.
+   *
+   * @param interval Milliseconds over which round trip times are measured (ENet: 5000).
+   * @param acceleration Throttle increase per interval, out of `PACKET_THROTTLE_SCALE`.
+   * @param deceleration Throttle decrease per interval, out of `PACKET_THROTTLE_SCALE`.
+   */
+  throttleConfigure(interval: number, acceleration: number, deceleration: number): void {
+    checkInteger("configure throttle", "interval", interval, 0, 0xffffffff);
+    checkInteger("configure throttle", "acceleration", acceleration, 0, 0xffffffff);
+    checkInteger("configure throttle", "deceleration", deceleration, 0, 0xffffffff);
+    this.#active("configure throttle").throttleConfigure(interval, acceleration, deceleration);
+    this.#changed();
+  }
+
+  #sendChecked(peer: Peer, channel: number, data: Uint8Array, flags: number): void {
+    if (peer.state !== PeerState.STATE_CONNECTED) {
+      throw new ENetError(
+        "FAILED",
+        `Cannot send packet: the peer is not connected (${STATE_NAMES[peer.state]})`,
+      );
+    }
+    peer.send(channel, { data, flags });
+    this.#changed();
+  }
+
+  #active(action: string): Peer {
+    if (this.#peer === null) {
+      throw new ENetError("ERR_UNCONFIGURED", `Cannot ${action}: the peer is not active`);
+    }
+    return this.#peer;
+  }
+}

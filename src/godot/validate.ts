@@ -1,0 +1,149 @@
+/**
+ * Argument checks shared by `ENetConnection` and `ENetPacketPeer`. Each throws
+ * `TypeError` for a wrong type and `RangeError` for a value out of range, with
+ * "Cannot X: detail" messages.
+ *
+ * @module
+ */
+
+import { PACKET_FLAGS_ALLOWED } from "./constants.ts";
+
+/**
+ * Checks that `value` is an integer from `min` to `max`.
+ *
+ * @param action What was being done, for the message ("send packet").
+ * @param name The argument's name.
+ * @param value The argument.
+ * @param min The smallest allowed value.
+ * @param max The largest allowed value.
+ * @returns `value`.
+ *
+ * @example Reject a channel out of range
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkInteger } from "./validate.ts";
+ *
+ * assert.equal(checkInteger("send packet", "channel", 1, 0, 1), 1);
+ * assert.throws(() => checkInteger("send packet", "channel", 2, 0, 1), RangeError);
+ * ```
+ */
+export function checkInteger(
+  action: string,
+  name: string,
+  value: unknown,
+  min: number,
+  max: number,
+): number {
+  if (typeof value !== "number") {
+    throw new TypeError(`Cannot ${action}: ${name} is not a number (${typeof value})`);
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `Cannot ${action}: ${name} ${value} is not an integer from ${min} to ${max}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Checks a 32-bit data word (connect and disconnect data): any integer from -2^31 to
+ * 2^32 - 1, returned as the unsigned value ENet puts on the wire.
+ *
+ * @param action What was being done.
+ * @param value The data.
+ * @returns The unsigned 32-bit value.
+ *
+ * @example Negative data wraps as in Godot's int to uint32 cast
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkData } from "./validate.ts";
+ *
+ * assert.equal(checkData("connect to host", -1), 0xffffffff);
+ * ```
+ */
+export function checkData(action: string, value: unknown): number {
+  return checkInteger(action, "data", value, -0x80000000, 0xffffffff) >>> 0;
+}
+
+/**
+ * Checks a combination of `FLAG_RELIABLE`, `FLAG_UNSEQUENCED` and
+ * `FLAG_UNRELIABLE_FRAGMENT`.
+ *
+ * @param action What was being done.
+ * @param flags The flags.
+ * @returns `flags`.
+ *
+ * @example Reject an unknown flag
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkFlags } from "./validate.ts";
+ *
+ * assert.equal(checkFlags("send packet", 3), 3);
+ * assert.throws(() => checkFlags("send packet", 4), RangeError);
+ * ```
+ */
+export function checkFlags(action: string, flags: unknown): number {
+  if (typeof flags !== "number") {
+    throw new TypeError(`Cannot ${action}: flags is not a number (${typeof flags})`);
+  }
+  if (!Number.isInteger(flags) || (flags & ~PACKET_FLAGS_ALLOWED) !== 0 || flags < 0) {
+    throw new RangeError(
+      `Cannot ${action}: flags ${flags} are not a combination of FLAG_RELIABLE (1), ` +
+        `FLAG_UNSEQUENCED (2) and FLAG_UNRELIABLE_FRAGMENT (8)`,
+    );
+  }
+  return flags;
+}
+
+/**
+ * Checks that a packet is a `Uint8Array` of at most `maxSize` bytes.
+ *
+ * @param action What was being done.
+ * @param packet The packet.
+ * @param maxSize The largest size allowed.
+ * @returns `packet`.
+ *
+ * @example Reject a string
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkPacket } from "./validate.ts";
+ *
+ * assert.throws(() => checkPacket("send packet", "hello", 100), TypeError);
+ * ```
+ */
+export function checkPacket(action: string, packet: unknown, maxSize: number): Uint8Array {
+  if (!(packet instanceof Uint8Array)) {
+    throw new TypeError(`Cannot ${action}: the packet is not a Uint8Array`);
+  }
+  if (packet.length > maxSize) {
+    throw new RangeError(
+      `Cannot ${action}: the packet has ${packet.length} bytes, over the maximum of ${maxSize}`,
+    );
+  }
+  return packet;
+}
+
+/**
+ * Checks a timeout in milliseconds: a number from 0 up (`Infinity` allowed).
+ *
+ * @param action What was being done.
+ * @param timeout The timeout.
+ * @returns `timeout`.
+ *
+ * @example Reject a negative timeout
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkTimeout } from "./validate.ts";
+ *
+ * assert.throws(() => checkTimeout("service", -1), RangeError);
+ * ```
+ */
+export function checkTimeout(action: string, timeout: unknown): number {
+  if (typeof timeout !== "number") {
+    throw new TypeError(`Cannot ${action}: timeout is not a number (${typeof timeout})`);
+  }
+  if (!(timeout >= 0)) {
+    throw new RangeError(`Cannot ${action}: timeout ${timeout} is not a number of ms >= 0`);
+  }
+  return timeout;
+}

@@ -1,0 +1,115 @@
+/**
+ * Checks that every method, enum value and constant of Godot's API reference (the spec
+ * folder `shared/spec/`, a sibling of the repository root) has its counterpart:
+ * a camelCase method on the class prototype and a static member with the same value.
+ */
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { ENetConnection, ENetPacketPeer } from "../../mod.ts";
+
+/** The repository root: the nearest folder up from this file holding package.json. */
+function findRepositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("Cannot find the repository root above the test file");
+    dir = parent;
+  }
+}
+
+function findSpecFolder(): string {
+  const root = findRepositoryRoot();
+  const spec = resolve(root, "..", "shared", "spec");
+  if (!existsSync(spec)) {
+    throw new Error(
+      `Cannot find Godot's API reference: expected the folder ${spec} ` +
+        `(shared/spec/ next to the repository root)`,
+    );
+  }
+  return spec;
+}
+
+interface Spec {
+  methods: Set<string>;
+  constants: Map<string, number>;
+}
+
+function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** Reads a Sphinx reST class reference (ENetConnection.godot-*.rst). */
+function parseRst(text: string, className: string): Spec {
+  const methods = new Set<string>();
+  const constants = new Map<string, number>();
+  for (const m of text.matchAll(new RegExp(`class_${className}_method_([a-z0-9_]+)>`, "g"))) {
+    methods.add(m[1]);
+  }
+  for (const m of text.matchAll(/\*\*([A-Z][A-Z0-9_]+)\*\* = ``(-?\d+)``/g)) {
+    constants.set(m[1], Number(m[2]));
+  }
+  return { methods, constants };
+}
+
+/** Reads a Markdown class reference (ENetPacketPeer.md). */
+function parseMarkdown(text: string): Spec {
+  const methods = new Set<string>();
+  const constants = new Map<string, number>();
+  const table = text.slice(text.indexOf("## Methods"), text.indexOf("## Enumerations"));
+  for (const m of table.matchAll(/\|\s*([a-z][a-z0-9_]*)\(/g)) methods.add(m[1]);
+  for (const m of text.matchAll(/^(?:\w+ )?([A-Z][A-Z0-9_]+) = `(-?\d+)`/gm)) {
+    constants.set(m[1], Number(m[2]));
+  }
+  return { methods, constants };
+}
+
+function checkClass(spec: Spec, cls: object, label: string): void {
+  const prototype = (cls as { prototype: Record<string, unknown> }).prototype;
+  const missingMethods = [...spec.methods]
+    .filter((name) => typeof prototype[camelCase(name)] !== "function")
+    .map((name) => `${label}.prototype.${camelCase(name)} (${name})`);
+  const wrongConstants = [...spec.constants]
+    .filter(([name, value]) => (cls as Record<string, unknown>)[name] !== value)
+    .map(([name, value]) => `${label}.${name} = ${value}`);
+  assert.deepEqual([...missingMethods, ...wrongConstants], [], "missing or wrong counterparts");
+}
+
+describe("Godot API coverage", () => {
+  const folder = findSpecFolder();
+  const files = readdirSync(folder);
+
+  test("finds the reference files", () => {
+    assert.ok(files.some((f) => /^ENetConnection.*\.rst$/.test(f)), "no ENetConnection*.rst");
+    assert.ok(files.includes("ENetPacketPeer.md"), "no ENetPacketPeer.md");
+  });
+
+  for (const file of files.filter((f) => /^ENetConnection.*\.rst$/.test(f))) {
+    test(`ENetConnection covers ${file}`, () => {
+      const spec = parseRst(readFileSync(join(folder, file), "utf8"), "ENetConnection");
+      assert.ok(spec.methods.size >= 18, `only ${spec.methods.size} methods parsed`);
+      assert.ok(spec.constants.size >= 14, `only ${spec.constants.size} constants parsed`);
+      checkClass(spec, ENetConnection, "ENetConnection");
+    });
+  }
+
+  test("ENetPacketPeer covers ENetPacketPeer.md", () => {
+    const spec = parseMarkdown(readFileSync(join(folder, "ENetPacketPeer.md"), "utf8"));
+    assert.ok(spec.methods.size >= 16, `only ${spec.methods.size} methods parsed`);
+    assert.ok(spec.constants.size >= 29, `only ${spec.constants.size} constants parsed`);
+    checkClass(spec, ENetPacketPeer, "ENetPacketPeer");
+  });
+
+  test("ENetPacketPeer has PacketPeer's methods", () => {
+    for (const name of ["getPacket", "putPacket", "getAvailablePacketCount", "getMaxPacketSize"]) {
+      assert.equal(
+        typeof (ENetPacketPeer.prototype as unknown as Record<string, unknown>)[name],
+        "function",
+        name,
+      );
+    }
+  });
+});
