@@ -26,15 +26,16 @@ import { PeerState } from "./types.ts";
  * @returns 1 when raised, -1 when lowered, 0 otherwise.
  */
 export function throttle(peer: Peer, rtt: number): number {
+  // Unsigned 32-bit sums as in C: the acceleration comes from the remote side and may wrap.
   if (peer.lastRoundTripTime <= peer.lastRoundTripTimeVariance) {
     peer.packetThrottle = peer.packetThrottleLimit;
   } else if (rtt <= peer.lastRoundTripTime) {
     peer.packetThrottle = Math.min(
-      peer.packetThrottle + peer.packetThrottleAcceleration,
+      (peer.packetThrottle + peer.packetThrottleAcceleration) >>> 0,
       peer.packetThrottleLimit,
     );
     return 1;
-  } else if (rtt > peer.lastRoundTripTime + 2 * peer.lastRoundTripTimeVariance) {
+  } else if (rtt > ((peer.lastRoundTripTime + 2 * peer.lastRoundTripTimeVariance) >>> 0)) {
     peer.packetThrottle = peer.packetThrottle > peer.packetThrottleDeceleration
       ? peer.packetThrottle - peer.packetThrottleDeceleration
       : 0;

@@ -249,13 +249,14 @@ function updatePacketLoss(host: Host, peer: Peer): void {
   ) {
     return;
   }
+  // Unsigned 32-bit products and sums, wrapping as in C.
   const packetLoss = Math.floor(
-    (peer.packetsLost * PeerDefault.PACKET_LOSS_SCALE) / peer.packetsSent,
+    (Math.imul(peer.packetsLost, PeerDefault.PACKET_LOSS_SCALE) >>> 0) / peer.packetsSent,
   );
   peer.packetLossVariance = Math.floor(
-    (peer.packetLossVariance * 3 + Math.abs(packetLoss - peer.packetLoss)) / 4,
+    ((Math.imul(peer.packetLossVariance, 3) + Math.abs(packetLoss - peer.packetLoss)) >>> 0) / 4,
   );
-  peer.packetLoss = Math.floor((peer.packetLoss * 7 + packetLoss) / 8);
+  peer.packetLoss = Math.floor(((Math.imul(peer.packetLoss, 7) + packetLoss) >>> 0) / 8);
   peer.packetLossEpoch = host.serviceTime;
   peer.packetsSent = 0;
   peer.packetsLost = 0;
