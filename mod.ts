@@ -3,9 +3,10 @@
  * with Godot's `ENetConnection` / `ENetPacketPeer` API.
  *
  * - Godot's API: {@linkcode ENetConnection}, {@linkcode ENetPacketPeer},
- *   {@linkcode ENetError} and the enums ({@linkcode EventType},
- *   {@linkcode CompressionMode}, {@linkcode HostStatistic}, {@linkcode PeerState},
- *   {@linkcode PeerStatistic}, {@linkcode PacketFlags}).
+ *   {@linkcode ENetError}, {@linkcode TLSOptions} and {@linkcode DtlsError} for ENet over
+ *   DTLS (the DTLS library loads on the first DTLS setup), and the enums
+ *   ({@linkcode EventType}, {@linkcode CompressionMode}, {@linkcode HostStatistic},
+ *   {@linkcode PeerState}, {@linkcode PeerStatistic}, {@linkcode PacketFlags}).
  * - Transports: {@linkcode openUdpTransport} (the runtime's own UDP socket) and
  *   {@linkcode MemoryNetwork} (in-process, with loss, latency and reordering).
  * - Codecs: the {@linkcode Compressor} hook the core calls per datagram.
@@ -62,7 +63,14 @@ export type {
   ENetReceiveEvent,
   ServiceResult,
 } from "./src/godot/events.ts";
-export type { TLSOptions } from "./src/godot/tls_options.ts";
+export {
+  DtlsError,
+  type DtlsErrorCode,
+  TLSOptions,
+  type TLSOptionsMode,
+} from "./src/godot/tls_options.ts";
+export type { DtlsClientSetupOptions } from "./src/godot/dtls_setup.ts";
+export type { DtlsStats } from "./src/dtls/stats.ts";
 
 export {
   type Datagram,

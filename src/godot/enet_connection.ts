@@ -8,12 +8,31 @@
 import { isNumericAddress } from "../../adapters/address.ts";
 import type { Host } from "../core/host.ts";
 import type { Peer } from "../core/peer.ts";
-import type { HostEvent } from "../core/types.ts";
 import { HostDriver } from "../driver/host_driver.ts";
+import type { DtlsError } from "../dtls/errors.ts";
+import type { DtlsStats } from "../dtls/stats.ts";
 import { loadCodec } from "./codecs.ts";
 import { type CompressionMode, EventType, type HostStatistic } from "./constants.ts";
-import { detachPeer, ENetPacketPeer, PEER_TOKEN, queuePacket } from "./enet_packet_peer.ts";
+import {
+  addressInUse,
+  checkClientArguments,
+  checkServerOptions,
+  type DtlsClientSetupOptions,
+  type DtlsRole,
+  failPeers,
+  loadDtls,
+  wrapClient,
+  wrapServer,
+} from "./dtls_setup.ts";
+import {
+  type DetachListener,
+  detachPeer,
+  ENetPacketPeer,
+  PEER_TOKEN,
+  queuePacket,
+} from "./enet_packet_peer.ts";
 import { ENetError } from "./errors.ts";
+import { type ConnectionEvent, EventHost } from "./event_host.ts";
 import { adoptEvent, type ENetEvent, type ServiceResult } from "./events.ts";
 import { ENetConnectionConstants } from "./static_constants.ts";
 import {
@@ -64,8 +83,12 @@ const MAX_BANDWIDTH = 0xffffffff;
  * ```
  */
 export class ENetConnection extends ENetConnectionConstants {
-  #driver: HostDriver<HostEvent, Peer> | null = null;
+  #driver: HostDriver<ConnectionEvent, Peer> | null = null;
   #host: Host | null = null;
+  #eventHost: EventHost | null = null;
+  #dtls: DtlsRole | null = null;
+  #dtlsError: DtlsError | null = null;
+  #dtlsBusy = false;
   #peers: ENetPacketPeer[] = [];
   #refuseNewConnections = false;
   #generation = 0;
@@ -73,6 +96,7 @@ export class ENetConnection extends ENetConnectionConstants {
   #binding = false;
   #compressGeneration = 0;
   #changed = (): void => this.#driver?.scheduleFlush();
+  #detached: DetachListener = (address, port) => this.#releaseDtlsSession(address, port);
 
   /**
    * Creates a host on a random port of every interface (dual-stack where possible).
@@ -137,6 +161,8 @@ export class ENetConnection extends ENetConnectionConstants {
     const driver = this.#driver;
     this.#driver = null;
     this.#host = null;
+    this.#eventHost = null;
+    this.#dtls = null;
     this.#generation++;
     for (const peer of this.#peers) detachPeer(peer);
     this.#peers = [];
@@ -199,7 +225,7 @@ export class ENetConnection extends ENetConnectionConstants {
         cause: error,
       });
     }
-    const wrapper = new ENetPacketPeer(PEER_TOKEN, peer, this.#changed);
+    const wrapper = new ENetPacketPeer(PEER_TOKEN, peer, this.#changed, this.#detached);
     this.#peers.push(wrapper);
     return wrapper;
   }
@@ -219,14 +245,14 @@ export class ENetConnection extends ENetConnectionConstants {
     const driver = this.#requireDriver("service");
     checkTimeout("service", timeout);
     this.#pruneInactive();
-    let event: HostEvent | null;
+    let event: ConnectionEvent | null;
     try {
       event = await driver.nextEvent(timeout);
     } catch {
       return [EventType.EVENT_ERROR, null, 0, 0];
     }
     if (event === null) return [...NONE];
-    const adopted = adoptEvent(event, this.#peers, this.#changed);
+    const adopted = adoptEvent(event, this.#peers, this.#changed, this.#detached);
     if (adopted === null) return [EventType.EVENT_ERROR, null, 0, 0];
     if (event.type === "receive") queuePacket(adopted.peer, event.packet);
     return [adopted.type, adopted.peer, adopted.data, adopted.channel];
@@ -241,19 +267,32 @@ export class ENetConnection extends ENetConnectionConstants {
    * @throws {ENetError} `ERR_UNCONFIGURED` without a host.
    */
   events(): AsyncIterableIterator<ENetEvent> {
-    const source = this.#requireDriver("iterate events").events();
+    let driver = this.#requireDriver("iterate events");
+    let source = driver.events();
+    let stopped = false;
+    const generation = this.#generation;
     const next = async (): Promise<IteratorResult<ENetEvent>> => {
       for (;;) {
         const result = await source.next();
-        if (result.done === true) return { done: true, value: undefined };
+        if (result.done === true) {
+          // The DTLS setup replaces the driver of the same host: follow it.
+          const current = this.#driver;
+          if (stopped || generation !== this.#generation || current === null) break;
+          if (current === driver) break;
+          driver = current;
+          source = driver.events();
+          continue;
+        }
         this.#pruneInactive();
-        const event = adoptEvent(result.value, this.#peers, this.#changed);
+        const event = adoptEvent(result.value, this.#peers, this.#changed, this.#detached);
         if (event !== null) return { done: false, value: event };
       }
+      return { done: true, value: undefined };
     };
     const iterator: AsyncIterableIterator<ENetEvent> = {
       next,
       return: async () => {
+        stopped = true;
         await source.return?.();
         return { done: true, value: undefined };
       },
@@ -333,42 +372,99 @@ export class ENetConnection extends ENetConnectionConstants {
   }
 
   /**
-   * Not available yet: DTLS support is a later addition.
+   * Makes the host a DTLS server (Godot's ENet DTLS extension): call it right after
+   * `createHostBound`. Every datagram is then one DTLS 1.2 record; clients that fail
+   * the handshake never reach ENet, plaintext datagrams are dropped and counted
+   * (`getDtlsStats()`), and at most `maxPeers` DTLS sessions exist at once. The session
+   * of a peer that disconnects, times out or is reset is released (Godot's
+   * `disconnect_peer` hook). The DTLS library loads on the first call. A pending
+   * `service()` resolves `EVENT_NONE` while the host switches over; iterators continue.
    *
-   * @param serverOptions The server's TLS options.
-   * @throws {ENetError} `ERR_UNCONFIGURED` without a host, otherwise `ERR_UNAVAILABLE`.
+   * @param serverOptions Options from `TLSOptions.server(key, certificate)` (RSA or EC
+   *   P-256).
+   * @throws {ENetError} `ERR_UNCONFIGURED` without a host; `FAILED` if the host already
+   *   uses DTLS; `ERR_UNAVAILABLE` if the DTLS library cannot be loaded.
+   * @throws {TypeError} Unless the options are server options.
    */
-  dtlsServerSetup(serverOptions: TLSOptions): void {
-    this.#requireDriver("set up DTLS server");
-    void serverOptions;
-    throw new ENetError("ERR_UNAVAILABLE", "Cannot set up DTLS server: DTLS is not available yet");
+  async dtlsServerSetup(serverOptions: TLSOptions): Promise<void> {
+    const action = "set up DTLS server";
+    const driver = this.#requireDriver(action);
+    const options = checkServerOptions(action, serverOptions);
+    const dtls = await this.#loadDtlsFor(action, driver);
+    const maxSessions = this.#host!.peers.length;
+    this.#startDtls(
+      wrapServer(dtls, driver.detach(), options, maxSessions, this.#refuseNewConnections),
+    );
   }
 
   /**
-   * Not available yet: DTLS support is a later addition.
+   * Makes the host a DTLS client (Godot's ENet DTLS extension): call it before
+   * `connectToHost`. The first datagram to the server starts the handshake; the server
+   * certificate must chain to the trusted certificates and be valid for `hostname`. If
+   * the handshake fails (untrusted certificate, name mismatch, no answer within the
+   * time limit, an alert) or the server later ends the session, the connecting or
+   * connected peer is reset and an `EVENT_DISCONNECT` follows, whose iterator event
+   * carries the reason in `error`; `getDtlsError()` returns it too. The DTLS library
+   * loads on the first call. A pending `service()` resolves `EVENT_NONE` while the
+   * host switches over; iterators continue.
    *
-   * @param hostname The name the server's certificate must match.
-   * @param clientOptions The client's TLS options.
-   * @throws {ENetError} `ERR_UNCONFIGURED` without a host, otherwise `ERR_UNAVAILABLE`.
+   * @param hostname The name the server certificate must be valid for.
+   * @param clientOptions `TLSOptions.client(...)` or `TLSOptions.clientUnsafe()`;
+   *   default `TLSOptions.client()` (the runtime's root certificates).
+   * @param options Extensions: the handshake time limit.
+   * @throws {ENetError} `ERR_UNCONFIGURED` without a host; `FAILED` if the host already
+   *   uses DTLS; `ERR_UNAVAILABLE` if the DTLS library cannot be loaded.
+   * @throws {TypeError} For server options, or an empty hostname where it is checked.
    */
-  dtlsClientSetup(hostname: string, clientOptions?: TLSOptions): void {
-    this.#requireDriver("set up DTLS client");
-    void hostname;
-    void clientOptions;
-    throw new ENetError("ERR_UNAVAILABLE", "Cannot set up DTLS client: DTLS is not available yet");
+  async dtlsClientSetup(
+    hostname: string,
+    clientOptions?: TLSOptions | null,
+    options: DtlsClientSetupOptions = {},
+  ): Promise<void> {
+    const action = "set up DTLS client";
+    const driver = this.#requireDriver(action);
+    const tls = checkClientArguments(action, hostname, clientOptions, options);
+    const dtls = await this.#loadDtlsFor(action, driver);
+    const role = wrapClient(dtls, driver.detach(), hostname, tls, options);
+    this.#startDtls(role);
+    if (role.kind === "client") role.transport.onError((error) => this.#dtlsFailed(role, error));
   }
 
   /**
-   * Makes a DTLS server drop new connections. As in Godot, it only matters for DTLS;
-   * the flag is stored and handed to a transport that has `refuseNewConnections()`.
+   * Makes a DTLS server drop datagrams from addresses without a DTLS session, so no new
+   * client gets in while connected ones keep talking. As in Godot, it only matters
+   * after `dtlsServerSetup` (before it the flag is kept for it); on a plain UDP host it
+   * does nothing.
    *
    * @param refuse Whether to refuse.
    */
   refuseNewConnections(refuse: boolean): void {
-    const driver = this.#requireDriver("refuse new connections");
+    this.#requireDriver("refuse new connections");
     this.#refuseNewConnections = refuse === true;
-    const transport = driver.transport as { refuseNewConnections?: (refuse: boolean) => void };
-    transport.refuseNewConnections?.(this.#refuseNewConnections);
+    if (this.#dtls?.kind === "server") {
+      this.#dtls.transport.refuseNewConnections = this.#refuseNewConnections;
+    }
+  }
+
+  /**
+   * Why this DTLS client's session last failed (an extension).
+   *
+   * @returns The error (`code`: `"certificate"`, `"hostname"`, `"signature"`,
+   *   `"timeout"`, `"alert"` or `"handshake"`), or `null` if none failed.
+   */
+  getDtlsError(): DtlsError | null {
+    return this.#dtlsError;
+  }
+
+  /**
+   * The DTLS layer's counters (an extension): handshakes, and datagrams dropped
+   * (plaintext, forged, replayed, refused).
+   *
+   * @returns A live view of the counters, or `null` on a host without DTLS.
+   */
+  getDtlsStats(): Readonly<DtlsStats> | null {
+    this.#requireDriver("get DTLS stats");
+    return this.#dtls?.transport.stats ?? null;
   }
 
   /**
@@ -473,8 +569,62 @@ export class ENetConnection extends ENetConnectionConstants {
       }
     }
     this.#host = host;
-    this.#driver = new HostDriver<HostEvent, Peer>(host, transport);
+    this.#eventHost = new EventHost(host);
+    this.#driver = new HostDriver<ConnectionEvent, Peer>(this.#eventHost, transport);
     this.#refuseNewConnections = false;
+    this.#dtls = null;
+    this.#dtlsError = null;
+  }
+
+  async #loadDtlsFor(
+    action: string,
+    driver: HostDriver<ConnectionEvent, Peer>,
+  ): Promise<Awaited<ReturnType<typeof loadDtls>>> {
+    if (this.#dtls !== null || this.#dtlsBusy) {
+      throw new ENetError("FAILED", `Cannot ${action}: the host already uses DTLS`);
+    }
+    this.#dtlsBusy = true;
+    try {
+      const dtls = await loadDtls(action);
+      if (driver !== this.#driver) {
+        throw new ENetError("ERR_UNCONFIGURED", `Cannot ${action}: the host was destroyed`);
+      }
+      return dtls;
+    } finally {
+      this.#dtlsBusy = false;
+    }
+  }
+
+  /** Runs the host over the DTLS transport from now on. */
+  #startDtls(role: DtlsRole): void {
+    this.#dtls = role;
+    this.#driver = new HostDriver<ConnectionEvent, Peer>(this.#eventHost!, role.transport);
+  }
+
+  /**
+   * A DTLS client session failed: reset the peers that were connecting or connected
+   * through it and report their disconnect (the core reports none for reset peers).
+   * Deferred, as the failure can be noticed while the driver is sending.
+   */
+  #dtlsFailed(role: DtlsRole, error: DtlsError): void {
+    queueMicrotask(() => {
+      if (this.#dtls !== role) return;
+      this.#dtlsError = error;
+      const reported = failPeers(this.#peers, this.#eventHost!, error);
+      const driver = this.#driver;
+      if (reported && driver !== null && !driver.closed && driver.failure === undefined) {
+        driver.flush(); // hands the events to waiting consumers
+      }
+    });
+  }
+
+  /** An ENet peer of a DTLS server is gone: forget its DTLS session. */
+  #releaseDtlsSession(address: string, port: number): void {
+    const role = this.#dtls;
+    const driver = this.#driver;
+    if (role?.kind !== "server" || driver === null || driver.closed) return;
+    if (driver.failure === undefined) driver.flush(); // a peerDisconnectNow leaves first
+    if (!addressInUse(this.#host!, address, port)) role.transport.releaseSession(address, port);
   }
 
   #pruneInactive(): void {
@@ -488,7 +638,7 @@ export class ENetConnection extends ENetConnectionConstants {
     return this.#host!;
   }
 
-  #requireDriver(action: string): HostDriver<HostEvent, Peer> {
+  #requireDriver(action: string): HostDriver<ConnectionEvent, Peer> {
     if (this.#driver === null) {
       throw new ENetError(
         "ERR_UNCONFIGURED",

@@ -17,6 +17,12 @@ export const PEER_TOKEN: unique symbol = Symbol("ENetPacketPeer");
 /** Called after a peer method changed the host, so the driver flushes at the end of the turn. */
 export type ChangeListener = () => void;
 
+/**
+ * Called once when a peer becomes inactive (Godot's `disconnect_peer` socket hook: a
+ * DTLS server forgets the session with that address).
+ */
+export type DetachListener = (address: string, port: number) => void;
+
 const STATISTICS: readonly ((peer: Peer) => number)[] = [
   (peer) => peer.packetLoss,
   (peer) => peer.packetLossVariance,
@@ -81,13 +87,17 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
   static {
     queuePacket = (peer, packet) => peer.#queue.push(packet);
     detachPeer = (peer) => {
-      if (peer.#peer !== null && peer.#peer.userData === peer) peer.#peer.userData = null;
+      const core = peer.#peer;
+      if (core === null) return;
+      if (core.userData === peer) core.userData = null;
       peer.#peer = null;
+      peer.#detached?.(peer.#address, peer.#port);
     };
   }
 
   #peer: Peer | null;
   #changed: ChangeListener;
+  #detached: DetachListener | undefined;
   #queue: Packet[] = [];
   #address: string;
   #port: number;
@@ -98,8 +108,14 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    * @param token `ENetConnection`'s private token.
    * @param peer The core peer.
    * @param changed Called after each change to the host.
+   * @param detached Called once when the peer becomes inactive.
    */
-  constructor(token: typeof PEER_TOKEN, peer: Peer, changed: ChangeListener) {
+  constructor(
+    token: typeof PEER_TOKEN,
+    peer: Peer,
+    changed: ChangeListener,
+    detached?: DetachListener,
+  ) {
     super();
     if (token !== PEER_TOKEN) {
       throw new TypeError(
@@ -108,6 +124,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
     }
     this.#peer = peer;
     this.#changed = changed;
+    this.#detached = detached;
     this.#address = peer.address?.address ?? "";
     this.#port = peer.address?.port ?? 0;
     peer.userData = this;

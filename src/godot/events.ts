@@ -5,9 +5,16 @@
  * @module
  */
 
-import type { HostEvent } from "../core/types.ts";
+import type { DtlsError } from "../dtls/errors.ts";
 import { EventType } from "./constants.ts";
-import { type ChangeListener, detachPeer, ENetPacketPeer, PEER_TOKEN } from "./enet_packet_peer.ts";
+import {
+  type ChangeListener,
+  type DetachListener,
+  detachPeer,
+  ENetPacketPeer,
+  PEER_TOKEN,
+} from "./enet_packet_peer.ts";
+import type { ConnectionEvent } from "./event_host.ts";
 
 /**
  * What `ENetConnection.service()` resolves to, as Godot's 4-element array:
@@ -43,6 +50,12 @@ export interface ENetDisconnectEvent {
   readonly data: number;
   /** Always 0. */
   readonly channel: 0;
+  /**
+   * Present when the connection's DTLS session failed (untrusted certificate, name
+   * mismatch, handshake time-out, alert): why. `ENetConnection.getDtlsError()` returns
+   * it too, for `service()` users.
+   */
+  readonly error?: DtlsError;
 }
 
 /**
@@ -70,11 +83,13 @@ export type ENetEvent = ENetConnectEvent | ENetDisconnectEvent | ENetReceiveEven
 /**
  * Turns a core event into a Godot event, as Godot's `_parse_event`: a CONNECT wraps a new
  * incoming peer and adds it to `peers`; a DISCONNECT makes the peer inactive and removes
- * it; a DISCONNECT or RECEIVE for a peer with no wrapper is an error (`null`).
+ * it; a DISCONNECT or RECEIVE for a peer with no wrapper is an error (`null`). A local
+ * DTLS failure becomes a DISCONNECT carrying the error.
  *
- * @param event The core event.
+ * @param event The core event, or a local one.
  * @param peers The connection's peer list, updated in place.
  * @param changed The change listener new peers get.
+ * @param detached The detach listener new peers get.
  * @returns The Godot event, or `null` for `EVENT_ERROR`.
  *
  * @example An event for an unknown peer is an error
@@ -88,17 +103,25 @@ export type ENetEvent = ENetConnectEvent | ENetDisconnectEvent | ENetReceiveEven
  * ```
  */
 export function adoptEvent(
-  event: HostEvent,
+  event: ConnectionEvent,
   peers: ENetPacketPeer[],
   changed: ChangeListener,
+  detached?: DetachListener,
 ): ENetEvent | null {
+  if (event.type === "dtls-failure") {
+    const { peer, error } = event;
+    detachPeer(peer);
+    const index = peers.indexOf(peer);
+    if (index >= 0) peers.splice(index, 1);
+    return { type: EventType.EVENT_DISCONNECT, peer, data: 0, channel: 0, error };
+  }
   const existing = event.peer.userData;
   const wrapper = existing instanceof ENetPacketPeer ? existing : null;
   switch (event.type) {
     case "connect": {
       let peer = wrapper;
       if (peer === null) {
-        peer = new ENetPacketPeer(PEER_TOKEN, event.peer, changed);
+        peer = new ENetPacketPeer(PEER_TOKEN, event.peer, changed, detached);
         peers.push(peer);
       }
       return { type: EventType.EVENT_CONNECT, peer, data: event.data, channel: 0 };

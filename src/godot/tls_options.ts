@@ -1,23 +1,17 @@
 /**
- * A placeholder for Godot's `TLSOptions`, so the DTLS methods have their signatures.
- * DTLS support will replace it with the real options type.
+ * Godot's `TLSOptions` for `ENetConnection.dtlsServerSetup` / `dtlsClientSetup`, and the
+ * error a DTLS client fails with. Both come from the DTLS layer's light modules: importing
+ * them does not load the DTLS library, which `ENetConnection` loads on the first DTLS setup.
+ *
+ * @example Options for a client that trusts one CA
+ * ```ts ignore
+ * import { TLSOptions } from "./tls_options.ts";
+ *
+ * const options = TLSOptions.client(caPem);
+ * ```
  *
  * @module
  */
 
-/**
- * Options of a DTLS client or server (Godot's `TLSOptions`). Not used yet: DTLS is
- * not available in this version, and the DTLS methods throw.
- *
- * @example An empty options object
- * ```ts
- * import type { TLSOptions } from "./tls_options.ts";
- *
- * const options: TLSOptions = {};
- * console.assert(typeof options === "object");
- * ```
- */
-export interface TLSOptions {
-  /** Options are opaque until DTLS support lands. */
-  readonly [option: string]: unknown;
-}
+export { TLSOptions, type TLSOptionsMode } from "../dtls/tls_options.ts";
+export { DtlsError, type DtlsErrorCode } from "../dtls/errors.ts";
