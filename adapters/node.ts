@@ -77,12 +77,29 @@ function bind(
     });
     socket.bind(port, address, () => {
       socket.off("error", onBindError);
+      growSocketBuffers(socket);
       // Every send passes a callback, so errors arrive there; this only keeps a stray
       // 'error' event from becoming an uncaught exception.
       socket.on("error", () => transport.sendFailed());
       resolve(socket);
     });
   });
+}
+
+/** C ENet's socket buffer sizes (ENET_HOST_RECEIVE_BUFFER_SIZE, ENET_HOST_SEND_BUFFER_SIZE). */
+const SOCKET_BUFFER_SIZE = 256 * 1024;
+
+/**
+ * Asks for 256 KiB socket buffers, as C ENet does, so a burst of fragments is not lost in
+ * the kernel. Best effort: a runtime or system that refuses keeps its defaults.
+ */
+function growSocketBuffers(socket: Socket): void {
+  try {
+    socket.setRecvBufferSize(SOCKET_BUFFER_SIZE);
+    socket.setSendBufferSize(SOCKET_BUFFER_SIZE);
+  } catch {
+    // Not supported here (some runtimes' node:dgram): the defaults stay.
+  }
 }
 
 function nodeBackend(socket: Socket, transport: SocketTransport): SocketBackend {
