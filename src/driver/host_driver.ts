@@ -6,8 +6,10 @@
 
 import { isNumericAddress, normalizeAddress } from "../../adapters/address.ts";
 import type { Datagram, DatagramTransport } from "../../adapters/transport.ts";
+import { DatagramSender } from "./datagram_sender.ts";
 import type { DriverAddress, DriverHost } from "./driver_host.ts";
-import { deferTask, type TimerHandle, unrefTimer } from "./timers.ts";
+import { type EventWaiter, EventWaiters } from "./event_waiters.ts";
+import { DeadlineTimer, deferTask } from "./timers.ts";
 
 /** Options of {@linkcode HostDriver}. */
 export interface HostDriverOptions {
@@ -15,14 +17,7 @@ export interface HostDriverOptions {
   clock?: () => number;
 }
 
-interface Waiter<E> {
-  resolve(event: E | null): void;
-  reject(error: unknown): void;
-  timer: TimerHandle | undefined;
-}
-
 const defaultClock = (): number => Math.floor(performance.now());
-const ignore = (): void => {};
 
 /**
  * Joins a sans-IO host to a {@linkcode DatagramTransport} and runs its clock.
@@ -64,15 +59,16 @@ export class HostDriver<E, P> {
 
   #clock: () => number;
   #reader: ReadableStreamDefaultReader<Datagram> | null = null;
-  #writer: WritableStreamDefaultWriter<Datagram> | null = null;
-  #scratch: Datagram = { data: new Uint8Array(0), address: "", port: 0 };
-  #timer: TimerHandle | undefined;
-  #timerDeadline = Number.NaN;
+  #sender: DatagramSender;
+  #timer: DeadlineTimer;
+  #waiters = new EventWaiters<E>();
   #flushQueued = false;
   #serviceQueued = false;
-  #waiters: Waiter<E>[] = [];
   #closing: Promise<void> | null = null;
   #failure: { error: unknown } | null = null;
+  // The host's inputs, bound once so that running them allocates nothing.
+  #service = (): void => this.host.handleTimeout(this.#clock());
+  #flushHost = (): void => this.host.flush(this.#clock());
 
   /**
    * Starts driving: reads the transport and runs the host's first send phase.
@@ -98,8 +94,10 @@ export class HostDriver<E, P> {
     this.host = host;
     this.transport = transport;
     this.#clock = options?.clock ?? defaultClock;
+    this.#sender = new DatagramSender(transport);
+    this.#timer = new DeadlineTimer(this.#clock, () => this.#run(this.#service));
     void this.#readLoop();
-    this.#run(() => this.host.handleTimeout(this.#clock()));
+    this.#run(this.#service);
   }
 
   /** True once `close()` was called. */
@@ -146,7 +144,7 @@ export class HostDriver<E, P> {
    */
   flush(): void {
     this.#checkOpen("flush");
-    this.#run(() => this.host.flush(this.#clock()));
+    this.#run(this.#flushHost);
   }
 
   /**
@@ -155,14 +153,9 @@ export class HostDriver<E, P> {
    * same turn share the flush.
    */
   scheduleFlush(): void {
-    if (this.#flushQueued || this.#closing !== null || this.#failure !== null) return;
+    if (this.#flushQueued || !this.#running) return;
     this.#flushQueued = true;
-    queueMicrotask(() => {
-      this.#flushQueued = false;
-      if (this.#closing === null && this.#failure === null) {
-        this.#run(() => this.host.flush(this.#clock()));
-      }
-    });
+    queueMicrotask(this.#flushLater);
   }
 
   /**
@@ -180,12 +173,8 @@ export class HostDriver<E, P> {
       );
     }
     if (this.#failure !== null) return Promise.reject(this.#failure.error);
-    if (this.#closing !== null) return Promise.resolve(null);
-    if (this.#waiters.length === 0) {
-      const event = this.host.pollEvent();
-      if (event !== undefined) return Promise.resolve(event);
-    }
-    return this.#addWaiter(timeoutMs).promise;
+    const event = this.#takeEvent();
+    return event === undefined ? this.#waiters.add(timeoutMs).promise : Promise.resolve(event);
   }
 
   /**
@@ -196,7 +185,7 @@ export class HostDriver<E, P> {
    */
   events(): AsyncIterableIterator<E> {
     let done = false;
-    let waiter: Waiter<E> | null = null;
+    let waiter: EventWaiter<E> | null = null;
     const finish = (): IteratorResult<E> => {
       done = true;
       return { done: true, value: undefined };
@@ -205,24 +194,17 @@ export class HostDriver<E, P> {
       next: async (): Promise<IteratorResult<E>> => {
         if (done) return finish();
         if (this.#failure !== null) throw this.#failure.error;
-        if (this.#closing !== null) return finish();
-        let event: E | null | undefined = this.#waiters.length === 0
-          ? this.host.pollEvent()
-          : undefined;
+        let event = this.#takeEvent();
         if (event === undefined) {
-          const wait = this.#addWaiter(Infinity);
-          waiter = wait.waiter;
-          event = await wait.promise;
+          waiter = this.#waiters.add(Infinity);
+          event = await waiter.promise;
           waiter = null;
         }
         return event === null || done ? finish() : { done: false, value: event };
       },
       return: (): Promise<IteratorResult<E>> => {
-        if (waiter !== null) {
-          this.#dropWaiter(waiter);
-          waiter.resolve(null);
-          waiter = null;
-        }
+        if (waiter !== null) this.#waiters.cancel(waiter);
+        waiter = null;
         return Promise.resolve(finish());
       },
       [Symbol.asyncIterator]: () => iterator,
@@ -244,12 +226,7 @@ export class HostDriver<E, P> {
     if (!(bytes instanceof Uint8Array)) {
       throw new TypeError("Cannot send: the datagram is not a Uint8Array");
     }
-    const datagram: Datagram = { data: bytes.slice(), address: to.address, port: to.port };
-    if (this.transport.send !== undefined) {
-      if (!this.transport.send(datagram)) throw new Error("Cannot send: the socket refused it");
-      return;
-    }
-    await this.#getWriter().write(datagram);
+    await this.#sender.sendOwned({ data: bytes.slice(), address: to.address, port: to.port });
   }
 
   /**
@@ -260,12 +237,7 @@ export class HostDriver<E, P> {
    */
   close(): Promise<void> {
     if (this.#closing !== null) return this.#closing;
-    this.#stopTimer();
-    const waiters = this.#waiters.splice(0);
-    for (const waiter of waiters) {
-      if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-      waiter.resolve(null);
-    }
+    this.#stop();
     this.#closing = this.#shutdown();
     return this.#closing;
   }
@@ -295,16 +267,22 @@ export class HostDriver<E, P> {
   detach(): DatagramTransport {
     this.#checkOpen("detach");
     this.#closing = Promise.resolve();
-    this.#stopTimer();
-    for (const waiter of this.#waiters.splice(0)) {
-      if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-      waiter.resolve(null);
-    }
+    this.#stop();
     this.#reader?.releaseLock(); // a pending read rejects; the read loop then ends quietly
     this.#reader = null;
-    this.#writer?.releaseLock();
-    this.#writer = null;
+    this.#sender.release();
     return this.transport;
+  }
+
+  /** Whether the driver still runs: neither closed (or detached) nor failed. */
+  get #running(): boolean {
+    return this.#closing === null && this.#failure === null;
+  }
+
+  /** Ends the driving common to `close()` and `detach()`: the timer and the waits. */
+  #stop(): void {
+    this.#timer.stop();
+    this.#waiters.endAll();
   }
 
   async #shutdown(): Promise<void> {
@@ -313,7 +291,7 @@ export class HostDriver<E, P> {
     } catch {
       // The stream already failed; closing the transport below is what matters.
     }
-    this.#writer?.releaseLock();
+    this.#sender.release();
     await this.transport.close();
   }
 
@@ -329,10 +307,10 @@ export class HostDriver<E, P> {
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (this.#closing !== null || this.#failure !== null) return;
+        if (!this.#running) return;
         if (done) throw new Error("Cannot receive: the transport closed underneath the host");
         this.host.handleDatagram(this.#clock(), value, value.data);
-        this.#deliver();
+        this.#waiters.deliver(this.host);
         this.#queueService();
       }
     } catch (error) {
@@ -344,112 +322,49 @@ export class HostDriver<E, P> {
   #queueService(): void {
     if (this.#serviceQueued) return;
     this.#serviceQueued = true;
-    deferTask(() => {
-      this.#serviceQueued = false;
-      if (this.#closing === null && this.#failure === null) {
-        this.#run(() => this.host.handleTimeout(this.#clock()));
-      }
-    });
+    deferTask(this.#serviceLater);
   }
 
-  /** Runs one input, then sends its output, hands out events and re-arms the timer. */
+  #serviceLater = (): void => {
+    this.#serviceQueued = false;
+    this.#run(this.#service);
+  };
+
+  #flushLater = (): void => {
+    this.#flushQueued = false;
+    this.#run(this.#flushHost);
+  };
+
+  /**
+   * Runs one input while the driver runs, then sends its output, hands out events and
+   * re-arms the timer.
+   */
   #run(input: () => void): void {
+    if (!this.#running) return;
     try {
       input();
-      this.#transmit();
-      this.#deliver();
-      this.#arm();
+      const host = this.host;
+      for (let t = host.pollTransmit(); t !== undefined; t = host.pollTransmit()) {
+        this.#sender.sendTransient(t.address, t.data);
+      }
+      this.#waiters.deliver(host);
+      this.#timer.arm(host.pollTimeout());
     } catch (error) {
       this.#fail(error);
     }
   }
 
-  #transmit(): void {
-    const send = this.transport.send;
-    for (let t = this.host.pollTransmit(); t !== undefined; t = this.host.pollTransmit()) {
-      if (send !== undefined) {
-        const scratch = this.#scratch;
-        scratch.data = t.data;
-        scratch.address = t.address.address;
-        scratch.port = t.address.port;
-        send.call(this.transport, scratch);
-      } else {
-        const datagram = { data: t.data.slice(), address: t.address.address, port: t.address.port };
-        this.#getWriter().write(datagram).catch(ignore);
-      }
-    }
-    this.#scratch.data = new Uint8Array(0);
-  }
-
-  #deliver(): void {
-    while (this.#waiters.length > 0) {
-      const event = this.host.pollEvent();
-      if (event === undefined) return;
-      const waiter = this.#waiters.shift()!;
-      if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-      waiter.resolve(event);
-    }
-  }
-
-  #arm(): void {
-    const deadline = this.host.pollTimeout();
-    if (deadline === undefined) {
-      this.#stopTimer();
-      return;
-    }
-    if (deadline === this.#timerDeadline && this.#timer !== undefined) return;
-    this.#stopTimer();
-    const delay = Math.max(0, Math.ceil(deadline - this.#clock()));
-    this.#timerDeadline = deadline;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#timerDeadline = Number.NaN;
-      if (this.#closing === null && this.#failure === null) {
-        this.#run(() => this.host.handleTimeout(this.#clock()));
-      }
-    }, delay);
-    unrefTimer(this.#timer);
-  }
-
-  #stopTimer(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#timerDeadline = Number.NaN;
+  /** An event at once; `null` once closed; `undefined` when the caller must wait. */
+  #takeEvent(): E | null | undefined {
+    if (this.#closing !== null) return null;
+    return this.#waiters.size === 0 ? this.host.pollEvent() : undefined;
   }
 
   #fail(error: unknown): void {
-    if (this.#failure !== null || this.#closing !== null) return;
+    if (!this.#running) return;
     this.#failure = { error };
-    this.#stopTimer();
-    for (const waiter of this.#waiters.splice(0)) {
-      if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-      waiter.reject(error);
-    }
-  }
-
-  #dropWaiter(waiter: Waiter<E>): void {
-    const index = this.#waiters.indexOf(waiter);
-    if (index >= 0) this.#waiters.splice(index, 1);
-  }
-
-  #addWaiter(timeoutMs: number): { promise: Promise<E | null>; waiter: Waiter<E> } {
-    let waiter!: Waiter<E>;
-    const promise = new Promise<E | null>((resolve, reject) => {
-      waiter = { resolve, reject, timer: undefined };
-    });
-    if (timeoutMs !== Infinity) {
-      waiter.timer = setTimeout(() => {
-        this.#dropWaiter(waiter);
-        waiter.resolve(null);
-      }, timeoutMs);
-    }
-    this.#waiters.push(waiter);
-    return { promise, waiter };
-  }
-
-  #getWriter(): WritableStreamDefaultWriter<Datagram> {
-    this.#writer ??= this.transport.writable.getWriter();
-    return this.#writer;
+    this.#timer.stop();
+    this.#waiters.failAll(error);
   }
 
   #checkOpen(action: string): void {

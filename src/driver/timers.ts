@@ -59,3 +59,66 @@ export function deferTask(callback: () => void): void {
   if (immediate !== undefined) immediate(callback);
   else setTimeout(callback, 0);
 }
+
+/**
+ * One timer armed for an absolute deadline on a clock. Arming it again for the deadline
+ * it already waits for keeps the running timer; any other deadline replaces it. The
+ * timer is unref'ed (see {@linkcode unrefTimer}).
+ *
+ * @example Fire once at a deadline 5 ms away
+ * ```ts
+ * import { DeadlineTimer } from "./timers.ts";
+ *
+ * const clock = () => performance.now();
+ * await new Promise<void>((resolve) => {
+ *   const timer = new DeadlineTimer(clock, resolve);
+ *   timer.arm(clock() + 5);
+ *   setTimeout(() => {}, 10); // keeps the process alive meanwhile
+ * });
+ * ```
+ */
+export class DeadlineTimer {
+  #clock: () => number;
+  #fire: () => void;
+  #handle: TimerHandle | undefined;
+  #deadline = 0;
+
+  /**
+   * Creates a stopped timer.
+   *
+   * @param clock The clock deadlines are read on, in milliseconds.
+   * @param fire Called when a deadline falls due.
+   */
+  constructor(clock: () => number, fire: () => void) {
+    this.#clock = clock;
+    this.#fire = fire;
+  }
+
+  /**
+   * Arms the timer for `deadline`, or stops it.
+   *
+   * @param deadline When to fire, on the clock; `undefined` stops the timer.
+   */
+  arm(deadline: number | undefined): void {
+    if (deadline === undefined) {
+      this.stop();
+      return;
+    }
+    if (this.#handle !== undefined && deadline === this.#deadline) return;
+    this.stop();
+    this.#deadline = deadline;
+    this.#handle = setTimeout(this.#expire, Math.max(0, Math.ceil(deadline - this.#clock())));
+    unrefTimer(this.#handle);
+  }
+
+  /** Stops the timer; it does not fire until armed again. */
+  stop(): void {
+    if (this.#handle !== undefined) clearTimeout(this.#handle);
+    this.#handle = undefined;
+  }
+
+  #expire = (): void => {
+    this.#handle = undefined;
+    this.#fire();
+  };
+}

@@ -5,18 +5,16 @@
  */
 
 import type { Compressor } from "../core/compressor.ts";
-import { RangeCoder } from "../compress/range_coder.ts";
+import { COMPRESSION_MODES, createCompressor } from "../compress/mod.ts";
 import { CompressionMode } from "./constants.ts";
 import { ENetError } from "./errors.ts";
 
-const NAMES = ["none", "range-coder", "fastlz", "zlib", "zstd"] as const;
-
 /**
- * Loads the codec for a compression mode.
+ * Loads a fresh codec for a compression mode (one per host: codecs keep scratch buffers).
  *
  * @param mode A `CompressionMode` value, already checked to be one.
  * @returns The compressor, or `null` for `COMPRESS_NONE`.
- * @throws {ENetError} `ERR_UNAVAILABLE` for a codec this build lacks.
+ * @throws {ENetError} `ERR_UNAVAILABLE` when the codec cannot be loaded.
  *
  * @example ENet's range coder
  * ```ts
@@ -27,15 +25,16 @@ const NAMES = ["none", "range-coder", "fastlz", "zlib", "zstd"] as const;
  * assert.notEqual(await loadCodec(1), null);
  * ```
  */
-export function loadCodec(mode: CompressionMode): Promise<Compressor | null> {
-  switch (mode) {
-    case CompressionMode.COMPRESS_NONE:
-      return Promise.resolve(null);
-    case CompressionMode.COMPRESS_RANGE_CODER:
-      return Promise.resolve(new RangeCoder());
-    default:
-      return Promise.reject(
-        new ENetError("ERR_UNAVAILABLE", `Cannot compress: ${NAMES[mode]} is not available yet`),
-      );
+export async function loadCodec(mode: CompressionMode): Promise<Compressor | null> {
+  if (mode === CompressionMode.COMPRESS_NONE) return null;
+  const name = COMPRESSION_MODES[mode - 1];
+  try {
+    return await createCompressor(name);
+  } catch (error) {
+    throw new ENetError(
+      "ERR_UNAVAILABLE",
+      `Cannot compress: the ${name} codec did not load (${(error as Error).message})`,
+      { cause: error },
+    );
   }
 }

@@ -1,20 +1,19 @@
 /**
- * What `ENetConnection.dtlsServerSetup` / `dtlsClientSetup` need: Godot's argument
- * checks, and the DTLS layer, loaded on first use (importing the API does not load the
- * DTLS library).
+ * ENet over DTLS for `ENetConnection` (`dtlsServerSetup` / `dtlsClientSetup`): Godot's
+ * argument checks, and the DTLS layer of a host, loaded on first use (importing the API
+ * does not load the DTLS library).
  *
  * @module
  */
 
-import type { DatagramTransport } from "../../adapters/transport.ts";
 import type { Host } from "../core/host.ts";
 import type { DtlsError } from "../dtls/errors.ts";
 import type { DtlsClientTransport, DtlsServerTransport } from "../dtls/mod.ts";
+import type { DtlsStats } from "../dtls/stats.ts";
 import { TLSOptions } from "../dtls/tls_options.ts";
 import { PeerState } from "./constants.ts";
-import type { ENetPacketPeer } from "./enet_packet_peer.ts";
 import { ENetError } from "./errors.ts";
-import type { EventHost } from "./event_host.ts";
+import type { HostSession } from "./host_session.ts";
 
 /** Extensions of `dtlsClientSetup` beyond Godot's arguments. */
 export interface DtlsClientSetupOptions {
@@ -25,8 +24,8 @@ export interface DtlsClientSetupOptions {
   handshakeTimeoutMs?: number;
 }
 
-/** The DTLS layer wrapped around a connection's transport. */
-export type DtlsRole =
+/** The DTLS layer wrapped around a host's transport. */
+type DtlsRole =
   | { readonly kind: "server"; readonly transport: DtlsServerTransport }
   | { readonly kind: "client"; readonly transport: DtlsClientTransport };
 
@@ -41,7 +40,7 @@ let loading: Promise<DtlsModule> | null = null;
  * @returns The DTLS module.
  * @throws {ENetError} `ERR_UNAVAILABLE` when the DTLS library cannot be loaded.
  */
-export async function loadDtls(action: string): Promise<DtlsModule> {
+async function loadDtls(action: string): Promise<DtlsModule> {
   loading ??= import("../dtls/mod.ts");
   try {
     return await loading;
@@ -129,84 +128,153 @@ export function checkClientArguments(
 }
 
 /**
- * Wraps a transport in the DTLS server layer.
+ * The DTLS layer of one host: none until a setup call wraps the host's socket in a DTLS
+ * server or client transport (once per host), after which the host runs over it.
  *
- * @param dtls The loaded DTLS module.
- * @param inner The host's transport, detached from its driver.
- * @param options Server options.
- * @param maxSessions The host's peer count.
- * @param refuse Whether new connections are refused from the start.
- * @returns The server role.
+ * - Server: the session of a peer that becomes inactive is released (Godot's
+ *   `disconnect_peer` hook), unless another live peer uses the same address.
+ * - Client: when the session fails, the peers connecting or connected through it are
+ *   reset and a disconnect is queued for each (the core reports none for reset peers).
+ *
+ * @example A host without DTLS
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Host } from "../core/host.ts";
+ * import { MemoryNetwork } from "../../adapters/mod.ts";
+ * import { HostSession } from "./host_session.ts";
+ *
+ * const network = new MemoryNetwork();
+ * const session = new HostSession(new Host(), network.open());
+ * assert.equal(session.dtls.stats, null);
+ * await session.close();
+ * await network.close();
+ * ```
  */
-export function wrapServer(
-  dtls: DtlsModule,
-  inner: DatagramTransport,
-  options: TLSOptions,
-  maxSessions: number,
-  refuse: boolean,
-): DtlsRole {
-  const transport = new dtls.DtlsServerTransport(inner, options, { maxSessions });
-  transport.refuseNewConnections = refuse;
-  return { kind: "server", transport };
-}
+export class SessionDtls {
+  #session: HostSession;
+  #role: DtlsRole | null = null;
+  #loading = false;
+  #refuse = false;
 
-/**
- * Wraps a transport in the DTLS client layer.
- *
- * @param dtls The loaded DTLS module.
- * @param inner The host's transport, detached from its driver.
- * @param hostname The name the server certificate must be valid for.
- * @param options Client options, checked by {@linkcode checkClientArguments}.
- * @param extra The extensions.
- * @returns The client role.
- */
-export function wrapClient(
-  dtls: DtlsModule,
-  inner: DatagramTransport,
-  hostname: string,
-  options: TLSOptions,
-  extra: DtlsClientSetupOptions,
-): DtlsRole {
-  const transport = new dtls.DtlsClientTransport(inner, hostname, options, {
-    handshakeTimeoutMs: extra.handshakeTimeoutMs,
-  });
-  return { kind: "client", transport };
-}
-
-/**
- * A DTLS client session failed: resets the peers still connecting or connected through
- * it and queues a disconnect for each (the core reports none for reset peers).
- *
- * @param peers The connection's peers.
- * @param events Where the disconnects are queued.
- * @param error Why the session failed.
- * @returns Whether any disconnect was queued.
- */
-export function failPeers(
-  peers: readonly ENetPacketPeer[],
-  events: EventHost,
-  error: DtlsError,
-): boolean {
-  let reported = false;
-  for (const peer of [...peers]) {
-    const state = peer.getState();
-    if (state === PeerState.STATE_DISCONNECTED || state === PeerState.STATE_ZOMBIE) continue;
-    peer.reset();
-    events.push({ type: "dtls-failure", peer, error });
-    reported = true;
+  /** @param session The host this layer belongs to. */
+  constructor(session: HostSession) {
+    this.#session = session;
   }
-  return reported;
+
+  /** The DTLS layer's counters (a live view), or `null` without DTLS. */
+  get stats(): Readonly<DtlsStats> | null {
+    return this.#role?.transport.stats ?? null;
+  }
+
+  /**
+   * Makes a DTLS server drop datagrams from addresses without a session. Kept for a
+   * later server setup; without a DTLS server it has no effect.
+   *
+   * @param refuse Whether to refuse.
+   */
+  setRefuseNewConnections(refuse: boolean): void {
+    this.#refuse = refuse;
+    if (this.#role?.kind === "server") this.#role.transport.refuseNewConnections = refuse;
+  }
+
+  /**
+   * Runs the host as a DTLS server from now on, with at most one session per peer slot.
+   *
+   * @param action What is being done, for error messages.
+   * @param options Server options, checked by {@linkcode checkServerOptions}.
+   * @throws {ENetError} `FAILED` if the host already uses DTLS, `ERR_UNAVAILABLE` if the
+   *   library cannot be loaded, `ERR_UNCONFIGURED` if the host was destroyed meanwhile.
+   */
+  async startServer(action: string, options: TLSOptions): Promise<void> {
+    const dtls = await this.#load(action);
+    const session = this.#session;
+    const maxSessions = session.host.peers.length;
+    const transport = new dtls.DtlsServerTransport(session.driver.detach(), options, {
+      maxSessions,
+    });
+    transport.refuseNewConnections = this.#refuse;
+    this.#role = { kind: "server", transport };
+    session.runOver(transport);
+  }
+
+  /**
+   * Runs the host as a DTLS client from now on.
+   *
+   * @param action What is being done, for error messages.
+   * @param hostname The name the server certificate must be valid for.
+   * @param options Client options, checked by {@linkcode checkClientArguments}.
+   * @param extra The extensions.
+   * @param onFailure Called with the error when the session fails, before the peers'
+   *   disconnects are queued.
+   * @throws {ENetError} As {@linkcode SessionDtls.startServer}.
+   */
+  async startClient(
+    action: string,
+    hostname: string,
+    options: TLSOptions,
+    extra: DtlsClientSetupOptions,
+    onFailure: (error: DtlsError) => void,
+  ): Promise<void> {
+    const dtls = await this.#load(action);
+    const session = this.#session;
+    const transport = new dtls.DtlsClientTransport(session.driver.detach(), hostname, options, {
+      handshakeTimeoutMs: extra.handshakeTimeoutMs,
+    });
+    this.#role = { kind: "client", transport };
+    session.runOver(transport);
+    // Deferred: the failure can be noticed while the driver is sending.
+    transport.onError((error) => queueMicrotask(() => this.#failed(error, onFailure)));
+  }
+
+  /**
+   * A peer of this host became inactive: a DTLS server forgets the session with its
+   * address, unless another live peer uses it.
+   *
+   * @param address The peer's address.
+   * @param port The peer's port.
+   */
+  release(address: string, port: number): void {
+    const role = this.#role;
+    const session = this.#session;
+    if (role?.kind !== "server" || session.closed) return;
+    session.flushNow(); // a peerDisconnectNow leaves first
+    if (!addressInUse(session.host, address, port)) role.transport.releaseSession(address, port);
+  }
+
+  async #load(action: string): Promise<DtlsModule> {
+    if (this.#role !== null || this.#loading) {
+      throw new ENetError("FAILED", `Cannot ${action}: the host already uses DTLS`);
+    }
+    this.#loading = true;
+    try {
+      const dtls = await loadDtls(action);
+      if (this.#session.closed) {
+        throw new ENetError("ERR_UNCONFIGURED", `Cannot ${action}: the host was destroyed`);
+      }
+      return dtls;
+    } finally {
+      this.#loading = false;
+    }
+  }
+
+  #failed(error: DtlsError, onFailure: (error: DtlsError) => void): void {
+    const session = this.#session;
+    if (session.closed) return;
+    onFailure(error);
+    let reported = false;
+    for (const peer of [...session.peers]) {
+      const state = peer.getState();
+      if (state === PeerState.STATE_DISCONNECTED || state === PeerState.STATE_ZOMBIE) continue;
+      peer.reset();
+      session.events.push({ type: "dtls-failure", peer, error });
+      reported = true;
+    }
+    if (reported) session.flushNow(); // hands the events to waiting consumers
+  }
 }
 
-/**
- * Tells whether a live core peer uses an address (then its DTLS session is not released).
- *
- * @param host The core host.
- * @param address Remote address.
- * @param port Remote port.
- * @returns Whether a peer that is not disconnected has that address and port.
- */
-export function addressInUse(host: Host, address: string, port: number): boolean {
+/** Whether a core peer that is not disconnected has this address and port. */
+function addressInUse(host: Host, address: string, port: number): boolean {
   return host.peers.some((peer) =>
     peer.state !== PeerState.STATE_DISCONNECTED && peer.address?.address === address &&
     peer.address.port === port

@@ -5,36 +5,18 @@
  * @module
  */
 
-import { isNumericAddress } from "../../adapters/address.ts";
-import type { Host } from "../core/host.ts";
-import type { Peer } from "../core/peer.ts";
-import { HostDriver } from "../driver/host_driver.ts";
 import type { DtlsError } from "../dtls/errors.ts";
 import type { DtlsStats } from "../dtls/stats.ts";
 import { loadCodec } from "./codecs.ts";
-import { type CompressionMode, EventType, type HostStatistic } from "./constants.ts";
+import type { CompressionMode, HostStatistic } from "./constants.ts";
 import {
-  addressInUse,
   checkClientArguments,
   checkServerOptions,
   type DtlsClientSetupOptions,
-  type DtlsRole,
-  failPeers,
-  loadDtls,
-  wrapClient,
-  wrapServer,
 } from "./dtls_setup.ts";
-import {
-  type DetachListener,
-  detachPeer,
-  ENetPacketPeer,
-  PEER_TOKEN,
-  queuePacket,
-} from "./enet_packet_peer.ts";
+import type { ENetPacketPeer } from "./enet_packet_peer.ts";
 import { ENetError } from "./errors.ts";
-import { type ConnectionEvent, EventHost } from "./event_host.ts";
-import { adoptEvent, type ENetEvent, type ServiceResult } from "./events.ts";
-import { ENetConnectionConstants } from "./static_constants.ts";
+import type { ENetEvent, ServiceResult } from "./events.ts";
 import {
   bindUdp,
   checkBind,
@@ -42,13 +24,11 @@ import {
   type ENetHostOptions,
   type HostArguments,
 } from "./host_setup.ts";
-import { reachOf, resolveAddress } from "./resolve.ts";
+import { HostSession } from "./host_session.ts";
+import { ENetConnectionConstants } from "./static_constants.ts";
+import { popHostStatistic } from "./statistics.ts";
 import type { TLSOptions } from "./tls_options.ts";
-import { checkData, checkFlags, checkInteger, checkPacket, checkTimeout } from "./validate.ts";
-
-const STATS = ["totalSentData", "totalSentPackets", "totalReceivedData", "totalReceivedPackets"];
-const NONE: ServiceResult = [EventType.EVENT_NONE, null, 0, 0];
-const MAX_BANDWIDTH = 0xffffffff;
+import { checkChannelCount, checkInteger, checkTimeout } from "./validate.ts";
 
 /**
  * Godot's `ENetConnection`: an ENet host that connects to and accepts peers. Methods
@@ -59,6 +39,10 @@ const MAX_BANDWIDTH = 0xffffffff;
  * timeouts happen without calling `service()`); `service()` and the async iterator
  * only hand out events. Packets sent in one turn of the event loop leave together at
  * its end; `flush()` sends at once.
+ *
+ * ENet over DTLS (Godot's extension, `dtlsServerSetup` / `dtlsClientSetup`) loads the
+ * DTLS library on the first setup. A pending `service()` resolves `EVENT_NONE` while
+ * the host switches over to DTLS; iterators continue.
  *
  * @example Connect a client to a server on loopback
  * ```ts
@@ -83,20 +67,11 @@ const MAX_BANDWIDTH = 0xffffffff;
  * ```
  */
 export class ENetConnection extends ENetConnectionConstants {
-  #driver: HostDriver<ConnectionEvent, Peer> | null = null;
-  #host: Host | null = null;
-  #eventHost: EventHost | null = null;
-  #dtls: DtlsRole | null = null;
+  #session: HostSession | null = null;
+  /** A `createHost` binding its socket: `destroy()` aborts it. */
+  #creating: AbortController | null = null;
   #dtlsError: DtlsError | null = null;
-  #dtlsBusy = false;
-  #peers: ENetPacketPeer[] = [];
-  #refuseNewConnections = false;
-  #generation = 0;
-  #resolving = 0;
-  #binding = false;
-  #compressGeneration = 0;
-  #changed = (): void => this.#driver?.scheduleFlush();
-  #detached: DetachListener = (address, port) => this.#releaseDtlsSession(address, port);
+  #compressTicket = 0;
 
   /**
    * Creates a host on a random port of every interface (dual-stack where possible).
@@ -120,19 +95,15 @@ export class ENetConnection extends ENetConnectionConstants {
   }
 
   /**
-   * Creates a host bound to an address and port.
+   * Creates a host bound to an address and port. The other arguments are those of
+   * {@linkcode ENetConnection.createHost} (`options` takes no transport here).
    *
    * @param bindAddress A numeric IP address, or `"*"` for every interface.
    * @param bindPort 0 to 65535; 0 picks a free port.
-   * @param maxPeers Peer slots, 1 to 4095.
-   * @param maxChannels Channels per peer, 0 (meaning 255) to 255.
-   * @param inBandwidth Incoming bytes per second, 0 for unlimited.
-   * @param outBandwidth Outgoing bytes per second, 0 for unlimited.
-   * @param options Extensions: C ENet checksums.
    * @throws {ENetError} `ERR_ALREADY_IN_USE` if a host exists, `ERR_CANT_CREATE` if the
    *   socket cannot be bound (port taken, address not local).
    */
-  createHostBound(
+  async createHostBound(
     bindAddress: string,
     bindPort: number,
     maxPeers = 32,
@@ -141,13 +112,8 @@ export class ENetConnection extends ENetConnectionConstants {
     outBandwidth = 0,
     options: ENetHostOptions = {},
   ): Promise<void> {
-    let bind: { address: string; port: number };
-    try {
-      bind = checkBind(bindAddress, bindPort, options);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    return this.#create(bind, [maxPeers, maxChannels, inBandwidth, outBandwidth], options);
+    const bind = checkBind(bindAddress, bindPort, options);
+    await this.#create(bind, [maxPeers, maxChannels, inBandwidth, outBandwidth], options);
   }
 
   /**
@@ -158,15 +124,11 @@ export class ENetConnection extends ENetConnectionConstants {
    * @returns Resolves once the port is free again.
    */
   destroy(): Promise<void> {
-    const driver = this.#driver;
-    this.#driver = null;
-    this.#host = null;
-    this.#eventHost = null;
-    this.#dtls = null;
-    this.#generation++;
-    for (const peer of this.#peers) detachPeer(peer);
-    this.#peers = [];
-    return driver === null ? Promise.resolve() : driver.close();
+    const session = this.#session;
+    this.#session = null;
+    this.#creating?.abort();
+    this.#creating = null;
+    return session === null ? Promise.resolve() : session.close();
   }
 
   /**
@@ -189,45 +151,7 @@ export class ENetConnection extends ENetConnectionConstants {
     channels = 0,
     data = 0,
   ): Promise<ENetPacketPeer> {
-    const action = "connect to host";
-    const driver = this.#requireDriver(action);
-    if (typeof address !== "string") {
-      throw new TypeError(`Cannot ${action}: address is not a string`);
-    }
-    checkInteger(action, "port", port, 1, 65535);
-    const channelCount = checkInteger(action, "channels", channels, 0, 255) || 255;
-    const value = checkData(action, data);
-    this.#pruneInactive();
-    if (this.#peers.length > 0 || this.#resolving > 0) {
-      throw new ENetError(
-        "ERR_ALREADY_IN_USE",
-        `Cannot ${action}: this connection already has a peer (one outgoing connection per host)`,
-      );
-    }
-    let ip = address;
-    if (!isNumericAddress(address)) {
-      const generation = this.#generation;
-      this.#resolving++;
-      try {
-        ip = await resolveAddress(action, address, reachOf(driver.transport.localAddress.address));
-      } finally {
-        this.#resolving--;
-      }
-      if (generation !== this.#generation) {
-        throw new ENetError("ERR_UNCONFIGURED", `Cannot ${action}: the host was destroyed`);
-      }
-    }
-    let peer: Peer;
-    try {
-      peer = driver.connect(ip, port, channelCount, value);
-    } catch (error) {
-      throw new ENetError("ERR_CANT_CONNECT", `Cannot ${action}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    const wrapper = new ENetPacketPeer(PEER_TOKEN, peer, this.#changed, this.#detached);
-    this.#peers.push(wrapper);
-    return wrapper;
+    return await this.#require("connect to host").connect(address, port, channels, data);
   }
 
   /**
@@ -242,20 +166,9 @@ export class ENetConnection extends ENetConnectionConstants {
    * @throws {ENetError} `ERR_UNCONFIGURED` without a host.
    */
   async service(timeout = 0): Promise<ServiceResult> {
-    const driver = this.#requireDriver("service");
+    const session = this.#require("service");
     checkTimeout("service", timeout);
-    this.#pruneInactive();
-    let event: ConnectionEvent | null;
-    try {
-      event = await driver.nextEvent(timeout);
-    } catch {
-      return [EventType.EVENT_ERROR, null, 0, 0];
-    }
-    if (event === null) return [...NONE];
-    const adopted = adoptEvent(event, this.#peers, this.#changed, this.#detached);
-    if (adopted === null) return [EventType.EVENT_ERROR, null, 0, 0];
-    if (event.type === "receive") queuePacket(adopted.peer, event.packet);
-    return [adopted.type, adopted.peer, adopted.data, adopted.channel];
+    return await session.service(timeout);
   }
 
   /**
@@ -267,38 +180,7 @@ export class ENetConnection extends ENetConnectionConstants {
    * @throws {ENetError} `ERR_UNCONFIGURED` without a host.
    */
   events(): AsyncIterableIterator<ENetEvent> {
-    let driver = this.#requireDriver("iterate events");
-    let source = driver.events();
-    let stopped = false;
-    const generation = this.#generation;
-    const next = async (): Promise<IteratorResult<ENetEvent>> => {
-      for (;;) {
-        const result = await source.next();
-        if (result.done === true) {
-          // The DTLS setup replaces the driver of the same host: follow it.
-          const current = this.#driver;
-          if (stopped || generation !== this.#generation || current === null) break;
-          if (current === driver) break;
-          driver = current;
-          source = driver.events();
-          continue;
-        }
-        this.#pruneInactive();
-        const event = adoptEvent(result.value, this.#peers, this.#changed, this.#detached);
-        if (event !== null) return { done: false, value: event };
-      }
-      return { done: true, value: undefined };
-    };
-    const iterator: AsyncIterableIterator<ENetEvent> = {
-      next,
-      return: async () => {
-        stopped = true;
-        await source.return?.();
-        return { done: true, value: undefined };
-      },
-      [Symbol.asyncIterator]: () => iterator,
-    };
-    return iterator;
+    return this.#require("iterate events").iterate();
   }
 
   /**
@@ -312,7 +194,7 @@ export class ENetConnection extends ENetConnectionConstants {
 
   /** Sends every queued packet now instead of at the end of this turn. */
   flush(): void {
-    this.#requireDriver("flush").flush();
+    this.#require("flush").driver.flush();
   }
 
   /**
@@ -322,11 +204,7 @@ export class ENetConnection extends ENetConnectionConstants {
    * @param outBandwidth Outgoing bytes per second, 0 for unlimited.
    */
   bandwidthLimit(inBandwidth = 0, outBandwidth = 0): void {
-    const driver = this.#requireDriver("limit bandwidth");
-    checkInteger("limit bandwidth", "inBandwidth", inBandwidth, 0, MAX_BANDWIDTH);
-    checkInteger("limit bandwidth", "outBandwidth", outBandwidth, 0, MAX_BANDWIDTH);
-    this.#host!.bandwidthLimit(inBandwidth, outBandwidth);
-    driver.scheduleFlush();
+    this.#require("limit bandwidth").bandwidthLimit(inBandwidth, outBandwidth);
   }
 
   /**
@@ -335,9 +213,8 @@ export class ENetConnection extends ENetConnectionConstants {
    * @param limit 0 (meaning 255) to 255.
    */
   channelLimit(limit: number): void {
-    const host = this.#requireHost("limit channels");
-    const channels = checkInteger("limit channels", "limit", limit, 0, 255) || 255;
-    host.channelLimit(channels);
+    const { host } = this.#require("limit channels");
+    host.channelLimit(checkChannelCount("limit channels", "limit", limit));
   }
 
   /**
@@ -348,12 +225,7 @@ export class ENetConnection extends ENetConnectionConstants {
    * @param flags A combination of `ENetPacketPeer.FLAG_*`.
    */
   broadcast(channel: number, packet: Uint8Array, flags: number): void {
-    const driver = this.#requireDriver("broadcast");
-    checkInteger("broadcast", "channel", channel, 0, this.#host!.channelCountLimit - 1);
-    checkPacket("broadcast", packet, this.#host!.maximumPacketSize);
-    checkFlags("broadcast", flags);
-    this.#host!.broadcast(channel, { data: packet, flags });
-    driver.scheduleFlush();
+    this.#require("broadcast").broadcast(channel, packet, flags);
   }
 
   /**
@@ -363,12 +235,11 @@ export class ENetConnection extends ENetConnectionConstants {
    * @param mode A `CompressionMode` value.
    */
   async compress(mode: CompressionMode): Promise<void> {
-    const driver = this.#requireDriver("compress");
+    const session = this.#require("compress");
     checkInteger("compress", "mode", mode, 0, 4);
-    const ticket = ++this.#compressGeneration;
+    const ticket = ++this.#compressTicket;
     const compressor = await loadCodec(mode);
-    if (ticket !== this.#compressGeneration || driver !== this.#driver) return;
-    this.#host!.compressor = compressor;
+    if (ticket === this.#compressTicket && !session.closed) session.host.compressor = compressor;
   }
 
   /**
@@ -377,8 +248,7 @@ export class ENetConnection extends ENetConnectionConstants {
    * the handshake never reach ENet, plaintext datagrams are dropped and counted
    * (`getDtlsStats()`), and at most `maxPeers` DTLS sessions exist at once. The session
    * of a peer that disconnects, times out or is reset is released (Godot's
-   * `disconnect_peer` hook). The DTLS library loads on the first call. A pending
-   * `service()` resolves `EVENT_NONE` while the host switches over; iterators continue.
+   * `disconnect_peer` hook).
    *
    * @param serverOptions Options from `TLSOptions.server(key, certificate)` (RSA or EC
    *   P-256).
@@ -388,13 +258,8 @@ export class ENetConnection extends ENetConnectionConstants {
    */
   async dtlsServerSetup(serverOptions: TLSOptions): Promise<void> {
     const action = "set up DTLS server";
-    const driver = this.#requireDriver(action);
-    const options = checkServerOptions(action, serverOptions);
-    const dtls = await this.#loadDtlsFor(action, driver);
-    const maxSessions = this.#host!.peers.length;
-    this.#startDtls(
-      wrapServer(dtls, driver.detach(), options, maxSessions, this.#refuseNewConnections),
-    );
+    const session = this.#require(action);
+    await session.dtls.startServer(action, checkServerOptions(action, serverOptions));
   }
 
   /**
@@ -404,9 +269,7 @@ export class ENetConnection extends ENetConnectionConstants {
    * the handshake fails (untrusted certificate, name mismatch, no answer within the
    * time limit, an alert) or the server later ends the session, the connecting or
    * connected peer is reset and an `EVENT_DISCONNECT` follows, whose iterator event
-   * carries the reason in `error`; `getDtlsError()` returns it too. The DTLS library
-   * loads on the first call. A pending `service()` resolves `EVENT_NONE` while the
-   * host switches over; iterators continue.
+   * carries the reason in `error`; `getDtlsError()` returns it too.
    *
    * @param hostname The name the server certificate must be valid for.
    * @param clientOptions `TLSOptions.client(...)` or `TLSOptions.clientUnsafe()`;
@@ -422,12 +285,11 @@ export class ENetConnection extends ENetConnectionConstants {
     options: DtlsClientSetupOptions = {},
   ): Promise<void> {
     const action = "set up DTLS client";
-    const driver = this.#requireDriver(action);
+    const session = this.#require(action);
     const tls = checkClientArguments(action, hostname, clientOptions, options);
-    const dtls = await this.#loadDtlsFor(action, driver);
-    const role = wrapClient(dtls, driver.detach(), hostname, tls, options);
-    this.#startDtls(role);
-    if (role.kind === "client") role.transport.onError((error) => this.#dtlsFailed(role, error));
+    await session.dtls.startClient(action, hostname, tls, options, (error) => {
+      this.#dtlsError = error;
+    });
   }
 
   /**
@@ -439,11 +301,7 @@ export class ENetConnection extends ENetConnectionConstants {
    * @param refuse Whether to refuse.
    */
   refuseNewConnections(refuse: boolean): void {
-    this.#requireDriver("refuse new connections");
-    this.#refuseNewConnections = refuse === true;
-    if (this.#dtls?.kind === "server") {
-      this.#dtls.transport.refuseNewConnections = this.#refuseNewConnections;
-    }
+    this.#require("refuse new connections").dtls.setRefuseNewConnections(refuse === true);
   }
 
   /**
@@ -463,8 +321,7 @@ export class ENetConnection extends ENetConnectionConstants {
    * @returns A live view of the counters, or `null` on a host without DTLS.
    */
   getDtlsStats(): Readonly<DtlsStats> | null {
-    this.#requireDriver("get DTLS stats");
-    return this.#dtls?.transport.stats ?? null;
+    return this.#require("get DTLS stats").dtls.stats;
   }
 
   /**
@@ -474,12 +331,7 @@ export class ENetConnection extends ENetConnectionConstants {
    * @returns The total since the last pop.
    */
   popStatistic(statistic: HostStatistic): number {
-    const host = this.#requireHost("pop statistic");
-    const index = checkInteger("pop statistic", "statistic", statistic, 0, STATS.length - 1);
-    const stats = host.stats as unknown as Record<string, number>;
-    const value = stats[STATS[index]];
-    stats[STATS[index]] = 0;
-    return value;
+    return popHostStatistic(this.#require("pop statistic").host, statistic);
   }
 
   /**
@@ -488,8 +340,7 @@ export class ENetConnection extends ENetConnectionConstants {
    * @returns 1 to 255.
    */
   getMaxChannels(): number {
-    this.#requireDriver("get max channels");
-    return this.#host!.channelCountLimit;
+    return this.#require("get max channels").host.channelCountLimit;
   }
 
   /**
@@ -498,7 +349,7 @@ export class ENetConnection extends ENetConnectionConstants {
    * @returns The port the host is bound to.
    */
   getLocalPort(): number {
-    return this.#requireDriver("get local port").transport.localAddress.port;
+    return this.#require("get local port").driver.transport.localAddress.port;
   }
 
   /**
@@ -507,7 +358,8 @@ export class ENetConnection extends ENetConnectionConstants {
    * @returns The bound numeric address, or `"*"`.
    */
   getLocalAddress(): string {
-    const address = this.#requireDriver("get local address").transport.localAddress.address;
+    const { driver } = this.#require("get local address");
+    const address = driver.transport.localAddress.address;
     return address === "::" || address === "0.0.0.0" ? "*" : address;
   }
 
@@ -517,8 +369,7 @@ export class ENetConnection extends ENetConnectionConstants {
    * @returns A new array.
    */
   getPeers(): ENetPacketPeer[] {
-    this.#requireDriver("get peers");
-    return this.#peers.slice();
+    return this.#require("get peers").peers.slice();
   }
 
   /**
@@ -530,15 +381,7 @@ export class ENetConnection extends ENetConnectionConstants {
    * @param packet The bytes (copied).
    */
   async socketSend(address: string, port: number, packet: Uint8Array): Promise<void> {
-    const driver = this.#requireDriver("send on socket");
-    if (typeof address !== "string") {
-      throw new TypeError("Cannot send on socket: address is not a string");
-    }
-    checkInteger("send on socket", "port", port, 1, 65535);
-    checkPacket("send on socket", packet, 65507);
-    const reach = reachOf(driver.transport.localAddress.address);
-    const ip = await resolveAddress("send on socket", address, reach);
-    await driver.sendRaw(ip, port, packet);
+    await this.#require("send on socket").sendRaw(address, port, packet);
   }
 
   async #create(
@@ -547,7 +390,7 @@ export class ENetConnection extends ENetConnectionConstants {
     options: ENetHostOptions,
   ): Promise<void> {
     const action = "create host";
-    if (this.#driver !== null || this.#binding) {
+    if (this.#session !== null || this.#creating !== null) {
       throw new ENetError(
         "ERR_ALREADY_IN_USE",
         `Cannot ${action}: the connection already has a host`,
@@ -556,95 +399,25 @@ export class ENetConnection extends ENetConnectionConstants {
     const host = createCoreHost(args, options);
     let transport = options.transport;
     if (transport === undefined) {
-      const generation = this.#generation;
-      this.#binding = true;
+      const creating = new AbortController();
+      this.#creating = creating;
       try {
-        transport = await bindUdp(bind);
+        transport = await bindUdp(bind, creating.signal);
       } finally {
-        this.#binding = false;
-      }
-      if (generation !== this.#generation) {
-        await transport.close();
-        throw new ENetError("ERR_CANT_CREATE", `Cannot ${action}: destroyed while binding`);
+        if (this.#creating === creating) this.#creating = null;
       }
     }
-    this.#host = host;
-    this.#eventHost = new EventHost(host);
-    this.#driver = new HostDriver<ConnectionEvent, Peer>(this.#eventHost, transport);
-    this.#refuseNewConnections = false;
-    this.#dtls = null;
+    this.#session = new HostSession(host, transport);
     this.#dtlsError = null;
   }
 
-  async #loadDtlsFor(
-    action: string,
-    driver: HostDriver<ConnectionEvent, Peer>,
-  ): Promise<Awaited<ReturnType<typeof loadDtls>>> {
-    if (this.#dtls !== null || this.#dtlsBusy) {
-      throw new ENetError("FAILED", `Cannot ${action}: the host already uses DTLS`);
-    }
-    this.#dtlsBusy = true;
-    try {
-      const dtls = await loadDtls(action);
-      if (driver !== this.#driver) {
-        throw new ENetError("ERR_UNCONFIGURED", `Cannot ${action}: the host was destroyed`);
-      }
-      return dtls;
-    } finally {
-      this.#dtlsBusy = false;
-    }
-  }
-
-  /** Runs the host over the DTLS transport from now on. */
-  #startDtls(role: DtlsRole): void {
-    this.#dtls = role;
-    this.#driver = new HostDriver<ConnectionEvent, Peer>(this.#eventHost!, role.transport);
-  }
-
-  /**
-   * A DTLS client session failed: reset the peers that were connecting or connected
-   * through it and report their disconnect (the core reports none for reset peers).
-   * Deferred, as the failure can be noticed while the driver is sending.
-   */
-  #dtlsFailed(role: DtlsRole, error: DtlsError): void {
-    queueMicrotask(() => {
-      if (this.#dtls !== role) return;
-      this.#dtlsError = error;
-      const reported = failPeers(this.#peers, this.#eventHost!, error);
-      const driver = this.#driver;
-      if (reported && driver !== null && !driver.closed && driver.failure === undefined) {
-        driver.flush(); // hands the events to waiting consumers
-      }
-    });
-  }
-
-  /** An ENet peer of a DTLS server is gone: forget its DTLS session. */
-  #releaseDtlsSession(address: string, port: number): void {
-    const role = this.#dtls;
-    const driver = this.#driver;
-    if (role?.kind !== "server" || driver === null || driver.closed) return;
-    if (driver.failure === undefined) driver.flush(); // a peerDisconnectNow leaves first
-    if (!addressInUse(this.#host!, address, port)) role.transport.releaseSession(address, port);
-  }
-
-  #pruneInactive(): void {
-    if (this.#peers.some((peer) => !peer.isActive())) {
-      this.#peers = this.#peers.filter((peer) => peer.isActive());
-    }
-  }
-
-  #requireHost(action: string): Host {
-    this.#requireDriver(action);
-    return this.#host!;
-  }
-
-  #requireDriver(action: string): HostDriver<ConnectionEvent, Peer> {
-    if (this.#driver === null) {
+  #require(action: string): HostSession {
+    if (this.#session === null) {
       throw new ENetError(
         "ERR_UNCONFIGURED",
         `Cannot ${action}: the connection has no host (call createHost or createHostBound first)`,
       );
     }
-    return this.#driver;
+    return this.#session;
   }
 }

@@ -9,7 +9,8 @@ import type { Packet } from "../core/types.ts";
 import { MAX_PACKET_SIZE, PacketFlags, PeerState, type PeerStatistic } from "./constants.ts";
 import { ENetError } from "./errors.ts";
 import { ENetPacketPeerConstants } from "./static_constants.ts";
-import { checkData, checkFlags, checkInteger, checkPacket } from "./validate.ts";
+import { peerStatisticKey } from "./statistics.ts";
+import { checkData, checkFlags, checkInteger, checkPacket, checkUint32 } from "./validate.ts";
 
 /** The token `ENetConnection` passes to create peers; users get peers from it. */
 export const PEER_TOKEN: unique symbol = Symbol("ENetPacketPeer");
@@ -22,23 +23,6 @@ export type ChangeListener = () => void;
  * DTLS server forgets the session with that address).
  */
 export type DetachListener = (address: string, port: number) => void;
-
-const STATISTICS: readonly ((peer: Peer) => number)[] = [
-  (peer) => peer.packetLoss,
-  (peer) => peer.packetLossVariance,
-  (peer) => peer.packetLossEpoch,
-  (peer) => peer.roundTripTime,
-  (peer) => peer.roundTripTimeVariance,
-  (peer) => peer.lastRoundTripTime,
-  (peer) => peer.lastRoundTripTimeVariance,
-  (peer) => peer.packetThrottle,
-  (peer) => peer.packetThrottleLimit,
-  (peer) => peer.packetThrottleCounter,
-  (peer) => peer.packetThrottleEpoch,
-  (peer) => peer.packetThrottleAcceleration,
-  (peer) => peer.packetThrottleDeceleration,
-  (peer) => peer.packetThrottleInterval,
-];
 
 const STATE_NAMES = Object.keys(PeerState);
 
@@ -189,8 +173,8 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    * @returns Its current value.
    */
   getStatistic(statistic: PeerStatistic): number {
-    const stat = checkInteger("get statistic", "statistic", statistic, 0, STATISTICS.length - 1);
-    return STATISTICS[stat](this.#active("get statistic"));
+    const key = peerStatisticKey(statistic);
+    return this.#active("get statistic")[key];
   }
 
   /**
@@ -250,7 +234,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    * @param pingInterval Milliseconds; 0 restores ENet's default of 500.
    */
   pingInterval(pingInterval: number): void {
-    const ms = checkInteger("set ping interval", "pingInterval", pingInterval, 0, 0xffffffff);
+    const ms = checkUint32("set ping interval", "pingInterval", pingInterval);
     this.#active("set ping interval").setPingInterval(ms);
     this.#changed();
   }
@@ -337,9 +321,9 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    * @throws {RangeError} Unless `timeout <= timeoutMin <= timeoutMax` (Godot's rule).
    */
   setTimeout(timeout: number, timeoutMin: number, timeoutMax: number): void {
-    checkInteger("set timeout", "timeout", timeout, 0, 0xffffffff);
-    checkInteger("set timeout", "timeoutMin", timeoutMin, 0, 0xffffffff);
-    checkInteger("set timeout", "timeoutMax", timeoutMax, 0, 0xffffffff);
+    checkUint32("set timeout", "timeout", timeout);
+    checkUint32("set timeout", "timeoutMin", timeoutMin);
+    checkUint32("set timeout", "timeoutMax", timeoutMax);
     if (timeout > timeoutMin || timeoutMin > timeoutMax) {
       throw new RangeError(
         `Cannot set timeout: need timeout <= timeoutMin <= timeoutMax, got ` +
@@ -358,9 +342,9 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    * @param deceleration Throttle decrease per interval, out of `PACKET_THROTTLE_SCALE`.
    */
   throttleConfigure(interval: number, acceleration: number, deceleration: number): void {
-    checkInteger("configure throttle", "interval", interval, 0, 0xffffffff);
-    checkInteger("configure throttle", "acceleration", acceleration, 0, 0xffffffff);
-    checkInteger("configure throttle", "deceleration", deceleration, 0, 0xffffffff);
+    checkUint32("configure throttle", "interval", interval);
+    checkUint32("configure throttle", "acceleration", acceleration);
+    checkUint32("configure throttle", "deceleration", deceleration);
     this.#active("configure throttle").throttleConfigure(interval, acceleration, deceleration);
     this.#changed();
   }

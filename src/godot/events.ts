@@ -110,9 +110,7 @@ export function adoptEvent(
 ): ENetEvent | null {
   if (event.type === "dtls-failure") {
     const { peer, error } = event;
-    detachPeer(peer);
-    const index = peers.indexOf(peer);
-    if (index >= 0) peers.splice(index, 1);
+    forget(peer, peers);
     return { type: EventType.EVENT_DISCONNECT, peer, data: 0, channel: 0, error };
   }
   const existing = event.peer.userData;
@@ -128,23 +126,21 @@ export function adoptEvent(
     }
     case "disconnect": {
       if (wrapper === null) return null;
-      detachPeer(wrapper);
-      const index = peers.indexOf(wrapper);
-      if (index >= 0) peers.splice(index, 1);
+      forget(wrapper, peers);
       return { type: EventType.EVENT_DISCONNECT, peer: wrapper, data: event.data, channel: 0 };
     }
     case "receive": {
       if (wrapper === null) return null;
-      const { data, flags } = event.packet;
+      const { data: packet, flags } = event.packet;
       const channel = event.channelID;
-      return {
-        type: EventType.EVENT_RECEIVE,
-        peer: wrapper,
-        data: 0,
-        channel,
-        packet: data,
-        flags,
-      };
+      return { type: EventType.EVENT_RECEIVE, peer: wrapper, data: 0, channel, packet, flags };
     }
   }
+}
+
+/** A peer disconnected: it becomes inactive and leaves the connection's list. */
+function forget(peer: ENetPacketPeer, peers: ENetPacketPeer[]): void {
+  detachPeer(peer);
+  const index = peers.indexOf(peer);
+  if (index >= 0) peers.splice(index, 1);
 }

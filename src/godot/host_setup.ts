@@ -10,7 +10,7 @@ import { openUdpTransport } from "../../adapters/mod.ts";
 import type { DatagramTransport } from "../../adapters/transport.ts";
 import { Host } from "../core/host.ts";
 import { ENetError } from "./errors.ts";
-import { checkInteger } from "./validate.ts";
+import { checkChannelCount, checkInteger, checkUint32 } from "./validate.ts";
 
 /** Options beyond Godot's arguments, for `createHost` and `createHostBound`. */
 export interface ENetHostOptions {
@@ -51,9 +51,9 @@ const ACTION = "create host";
  */
 export function createCoreHost(args: HostArguments, options: ENetHostOptions): Host {
   const peerCount = checkInteger(ACTION, "maxPeers", args[0], 1, 4095);
-  const channelLimit = checkInteger(ACTION, "maxChannels", args[1], 0, 255) || 255;
-  const incomingBandwidth = checkInteger(ACTION, "inBandwidth", args[2], 0, 0xffffffff);
-  const outgoingBandwidth = checkInteger(ACTION, "outBandwidth", args[3], 0, 0xffffffff);
+  const channelLimit = checkChannelCount(ACTION, "maxChannels", args[1]);
+  const incomingBandwidth = checkUint32(ACTION, "inBandwidth", args[2]);
+  const outgoingBandwidth = checkUint32(ACTION, "outBandwidth", args[3]);
   const checksum = options.checksum === true;
   return new Host({ peerCount, channelLimit, incomingBandwidth, outgoingBandwidth, checksum });
 }
@@ -96,8 +96,11 @@ export function checkBind(
  * Binds the runtime's UDP socket.
  *
  * @param bind The address and port, or `null` for any port on every interface.
+ * @param signal Aborted when the host is destroyed while binding: the socket is closed
+ *   again.
  * @returns The transport.
- * @throws {ENetError} `ERR_CANT_CREATE` when the system refuses (port in use, ...).
+ * @throws {ENetError} `ERR_CANT_CREATE` when the system refuses (port in use, ...) or
+ *   the creation was aborted.
  *
  * @example Bind any loopback port
  * ```ts
@@ -109,12 +112,19 @@ export function checkBind(
  */
 export async function bindUdp(
   bind: { address: string; port: number } | null,
+  signal?: AbortSignal,
 ): Promise<DatagramTransport> {
+  let transport: DatagramTransport;
   try {
-    return await openUdpTransport(bind ?? {});
+    transport = await openUdpTransport(bind ?? {});
   } catch (error) {
     throw new ENetError("ERR_CANT_CREATE", `Cannot ${ACTION}: ${(error as Error).message}`, {
       cause: error,
     });
   }
+  if (signal?.aborted === true) {
+    await transport.close();
+    throw new ENetError("ERR_CANT_CREATE", `Cannot ${ACTION}: destroyed while binding`);
+  }
+  return transport;
 }

@@ -46,6 +46,48 @@ export function checkInteger(
 }
 
 /**
+ * Checks an unsigned 32-bit integer (bandwidths, intervals, time limits).
+ *
+ * @param action What was being done.
+ * @param name The argument's name.
+ * @param value The argument.
+ * @returns `value`.
+ *
+ * @example Reject a negative interval
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkUint32 } from "./validate.ts";
+ *
+ * assert.equal(checkUint32("set ping interval", "pingInterval", 500), 500);
+ * assert.throws(() => checkUint32("set ping interval", "pingInterval", -1), RangeError);
+ * ```
+ */
+export function checkUint32(action: string, name: string, value: unknown): number {
+  return checkInteger(action, name, value, 0, 0xffffffff);
+}
+
+/**
+ * Checks a channel count in Godot's form: 1 to 255, or 0 meaning 255 (ENet's maximum).
+ *
+ * @param action What was being done.
+ * @param name The argument's name.
+ * @param value The argument.
+ * @returns The channel count, 1 to 255.
+ *
+ * @example 0 asks for every channel
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkChannelCount } from "./validate.ts";
+ *
+ * assert.equal(checkChannelCount("connect to host", "channels", 0), 255);
+ * assert.equal(checkChannelCount("connect to host", "channels", 2), 2);
+ * ```
+ */
+export function checkChannelCount(action: string, name: string, value: unknown): number {
+  return checkInteger(action, name, value, 0, 255) || 255;
+}
+
+/**
  * Checks a 32-bit data word (connect and disconnect data): any integer from -2^31 to
  * 2^32 - 1, returned as the unsigned value ENet puts on the wire.
  *
@@ -146,4 +188,28 @@ export function checkTimeout(action: string, timeout: unknown): number {
     throw new RangeError(`Cannot ${action}: timeout ${timeout} is not a number of ms >= 0`);
   }
   return timeout;
+}
+
+/**
+ * Checks a remote endpoint before any lookup: the address is a string (a numeric IP or
+ * a host name) and the port is from 1 to 65535.
+ *
+ * @param action What was being done.
+ * @param address The address or host name.
+ * @param port The port.
+ *
+ * @example Port 0 is no destination
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkRemote } from "./validate.ts";
+ *
+ * checkRemote("connect to host", "localhost", 7777);
+ * assert.throws(() => checkRemote("connect to host", "localhost", 0), RangeError);
+ * ```
+ */
+export function checkRemote(action: string, address: unknown, port: unknown): void {
+  if (typeof address !== "string") {
+    throw new TypeError(`Cannot ${action}: address is not a string`);
+  }
+  checkInteger(action, "port", port, 1, 65535);
 }
