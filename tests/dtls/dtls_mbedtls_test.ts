@@ -51,6 +51,8 @@ describe("DTLS against an mbed TLS peer", () => {
         client.send({ data: encoder.encode("ping-from-ts"), address: "127.0.0.1", port });
         const [got] = await fromServer.take(1);
         assert.equal(decoder.decode(got.data), "echo:ping-from-ts");
+        // The echo can overtake the child's stdout through the pipe: wait for its lines.
+        await waitFor(() => /RECV ping-from-ts/.test(output()), 10_000, "the server's RECV line");
         assert.match(
           output(),
           kind === "rsa"
