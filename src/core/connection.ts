@@ -43,6 +43,7 @@ export function resetQueues(peer: Peer): void {
     peer.flags &= ~PeerFlag.NEEDS_DISPATCH;
   }
   peer.acknowledgements.length = 0;
+  peer.acknowledgementCount = 0;
   peer.sentReliableCommands.clear();
   peer.outgoingCommands.clear();
   peer.outgoingSendReliableCommands.clear();

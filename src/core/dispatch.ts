@@ -14,7 +14,7 @@
  */
 
 import { PeerFlag } from "./constants.ts";
-import { receivePacket } from "./incoming.ts";
+import { takeDispatched } from "./incoming.ts";
 import type { Host } from "./host.ts";
 import type { Peer } from "./peer.ts";
 import { resetPeer } from "./connection.ts";
@@ -150,14 +150,14 @@ export function dispatchNextEvent(host: Host): HostEvent | undefined {
         return event;
       }
       case PeerState.CONNECTED: {
-        const received = receivePacket(peer);
+        const received = takeDispatched(peer);
         if (received === undefined) continue;
         if (!peer.dispatchedCommands.isEmpty()) markNeedsDispatch(peer);
         return {
           type: "receive",
           peer,
           channelID: received.channelID,
-          packet: received.packet,
+          packet: received.packet!,
         };
       }
       default:

@@ -8,6 +8,7 @@ import { CommandReader } from "../protocol/codec.ts";
 import { ProtocolLimit } from "../protocol/constants.ts";
 import type { DatagramHeader } from "../protocol/header.ts";
 import { bandwidthThrottle } from "./bandwidth.ts";
+import { copyToSlab } from "./byte_slab.ts";
 import type { Compressor } from "./compressor.ts";
 import { HostDefault } from "./constants.ts";
 import { DatagramOutput } from "./datagram.ts";
@@ -53,6 +54,11 @@ export interface HostOptions {
   maximumWaitingData?: number;
   /** Seed for connect IDs; default random. */
   seed?: number;
+}
+
+/** Milliseconds from `now` to `deadline` on ENet's clock; 0 when it has passed. */
+function untilDeadline(deadline: number, now: number): number {
+  return timeLess(deadline, now) ? 0 : timeDifference(deadline, now);
 }
 
 function clampChannelLimit(limit: number): number {
@@ -257,7 +263,7 @@ export class Host {
     }
     const shared = (packet.flags & PacketFlag.NO_ALLOCATE) !== 0
       ? packet
-      : { data: packet.data.slice(), flags: packet.flags };
+      : { data: copyToSlab(packet.data), flags: packet.flags };
     for (const peer of this.peers) {
       if (peer.state === PeerState.CONNECTED) sendPacket(peer, channelID, shared, false);
     }
@@ -364,19 +370,18 @@ export class Host {
     if (this.needsFlush) return this.#nowBase;
     const now = this.serviceTime;
     let best = Infinity;
-    const consider = (deadline: number) => {
-      const delta = timeLess(deadline, now) ? 0 : timeDifference(deadline, now);
-      if (delta < best) best = delta;
-    };
     for (const peer of this.peers) {
       if (peer.state === PeerState.DISCONNECTED || peer.state === PeerState.ZOMBIE) continue;
-      if (!peer.sentReliableCommands.isEmpty()) consider(peer.nextTimeout);
-      else if (peer.state === PeerState.CONNECTED) {
-        consider((peer.lastReceiveTime + peer.pingInterval) >>> 0);
+      if (!peer.sentReliableCommands.isEmpty()) {
+        best = Math.min(best, untilDeadline(peer.nextTimeout, now));
+      } else if (peer.state === PeerState.CONNECTED) {
+        best = Math.min(best, untilDeadline((peer.lastReceiveTime + peer.pingInterval) >>> 0, now));
       }
     }
     if (this.connectedPeers > 0 || this.recalculateBandwidthLimits) {
-      consider((this.bandwidthThrottleEpoch + HostDefault.BANDWIDTH_THROTTLE_INTERVAL) >>> 0);
+      const epochEnd = (this.bandwidthThrottleEpoch + HostDefault.BANDWIDTH_THROTTLE_INTERVAL) >>>
+        0;
+      best = Math.min(best, untilDeadline(epochEnd, now));
     }
     return best === Infinity ? undefined : this.#nowBase + best;
   }

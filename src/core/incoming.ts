@@ -281,9 +281,21 @@ export function resetIncomingCommands(peer: Peer, list: List<IncomingCommand>): 
  * @returns The channel and packet, or `undefined`.
  */
 export function receivePacket(peer: Peer): { channelID: number; packet: Packet } | undefined {
+  const incoming = takeDispatched(peer);
+  return incoming === undefined
+    ? undefined
+    : { channelID: incoming.channelID, packet: incoming.packet! };
+}
+
+/**
+ * Unlinks the next dispatched command, whose `packet` is set, for the event loop.
+ *
+ * @param peer The peer.
+ * @returns The command, or `undefined` when none is waiting.
+ */
+export function takeDispatched(peer: Peer): IncomingCommand | undefined {
   if (peer.dispatchedCommands.isEmpty()) return undefined;
   const incoming = List.remove(peer.dispatchedCommands.front());
-  const packet = incoming.packet!;
-  peer.totalWaitingData -= Math.min(peer.totalWaitingData, packet.data.length);
-  return { channelID: incoming.channelID, packet };
+  peer.totalWaitingData -= Math.min(peer.totalWaitingData, incoming.packet!.data.length);
+  return incoming;
 }

@@ -13,6 +13,7 @@ import {
   ProtocolCommand,
   ProtocolLimit,
 } from "../protocol/constants.ts";
+import { copyToSlab } from "./byte_slab.ts";
 import { OutgoingCommand } from "./commands.ts";
 import { CHECKSUM_SLOT_SIZE, PeerDefault, PROTOCOL_HEADER_SIZE } from "./constants.ts";
 import type { Peer } from "./peer.ts";
@@ -234,7 +235,9 @@ export function sendPacket(
 }
 
 function ownPacket(packet: Packet, flags: number, copy: boolean): Packet {
-  const data = copy && (flags & PacketFlag.NO_ALLOCATE) === 0 ? packet.data.slice() : packet.data;
+  const data = copy && (flags & PacketFlag.NO_ALLOCATE) === 0
+    ? copyToSlab(packet.data)
+    : packet.data;
   return { data, flags };
 }
 
@@ -272,7 +275,17 @@ export function queueAcknowledgement(
     }
   }
   peer.outgoingDataTotal += COMMAND_SIZES[ProtocolCommand.ACKNOWLEDGE];
-  peer.acknowledgements.push({ channelID, reliableSequenceNumber, commandNumber, sentTime });
+  const records = peer.acknowledgements;
+  const ack = records[peer.acknowledgementCount];
+  if (ack === undefined) {
+    records.push({ channelID, reliableSequenceNumber, commandNumber, sentTime });
+  } else {
+    ack.channelID = channelID;
+    ack.reliableSequenceNumber = reliableSequenceNumber;
+    ack.commandNumber = commandNumber;
+    ack.sentTime = sentTime;
+  }
+  peer.acknowledgementCount++;
 }
 
 /**

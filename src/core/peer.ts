@@ -128,8 +128,13 @@ export class Peer {
   flags = 0;
   /** @internal Channels, `channelCount` long while connected. */
   channels: Channel[] = [];
-  /** @internal Acknowledgements to send. */
+  /**
+   * @internal Acknowledgement records: the first `acknowledgementCount` are to send, the
+   * rest are spare records kept for reuse.
+   */
   acknowledgements: Acknowledgement[] = [];
+  /** @internal Acknowledgements to send, at the front of `acknowledgements`. */
+  acknowledgementCount = 0;
   /** @internal Reliable commands sent and awaiting acknowledgement. */
   readonly sentReliableCommands: List<OutgoingCommand> = new List<OutgoingCommand>();
   /** @internal Protocol and unreliable commands to send. */

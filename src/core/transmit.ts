@@ -39,8 +39,9 @@ const ackScratch: AcknowledgeCommand = {
 function sendAcknowledgements(host: Host, peer: Peer): void {
   const out = host.output;
   const acks = peer.acknowledgements;
+  const count = peer.acknowledgementCount;
   let index = 0;
-  for (; index < acks.length; index++) {
+  for (; index < count; index++) {
     if (out.isFull(peer.mtu, ACK_SIZE, 1)) {
       peer.flags |= PeerFlag.CONTINUE_SENDING;
       break;
@@ -57,7 +58,13 @@ function sendAcknowledgements(host: Host, peer: Peer): void {
     if (ack.commandNumber === ProtocolCommand.DISCONNECT) dispatchZombie(peer, "remote");
   }
   // dispatchZombie does not touch the acknowledgements, so the index is still right.
-  acks.splice(0, index);
+  // Move the unsent ones to the front; the sent records become spares.
+  for (let i = index; i < count; i++) {
+    const unsent = acks[i];
+    acks[i] = acks[i - index];
+    acks[i - index] = unsent;
+  }
+  peer.acknowledgementCount = count - index;
 }
 
 /**
@@ -283,7 +290,7 @@ export function sendOutgoingCommands(host: Host, checkForTimeouts: boolean): voi
       peer.flags &= ~PeerFlag.CONTINUE_SENDING;
       out.begin();
       host.sentUnreliableCommands = 0;
-      if (peer.acknowledgements.length > 0) sendAcknowledgements(host, peer);
+      if (peer.acknowledgementCount > 0) sendAcknowledgements(host, peer);
       const timedOut = checkForTimeouts && !peer.sentReliableCommands.isEmpty() &&
         timeGreaterEqual(host.serviceTime, peer.nextTimeout) && checkTimeouts(host, peer);
       if (!timedOut) {
