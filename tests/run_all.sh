@@ -15,5 +15,5 @@ node --test --test-concurrency=1 build/tests/ || status=1
 echo "== deno test"
 "$bin/deno" test -A --quiet tests/ || status=1
 echo "== bun test"
-"$bin/bun" test ./tests/ || status=1
+"$bin/bun" test --timeout 60000 ./tests/ || status=1
 exit $status

@@ -1,0 +1,93 @@
+/**
+ * `enet serve`: host a server, print what happens, optionally echo packets.
+ *
+ * @module
+ */
+import { ENetConnection, ENetPacketPeer } from "../../mod.ts";
+import type { OptionValues } from "./args.ts";
+import {
+  configureHost,
+  describeError,
+  hostOptions,
+  onSignals,
+  peerLabel,
+  type Reporter,
+} from "./session.ts";
+
+/** Echo keeps the delivery mode of each packet. */
+const ECHO_FLAGS = ENetPacketPeer.FLAG_RELIABLE | ENetPacketPeer.FLAG_UNSEQUENCED |
+  ENetPacketPeer.FLAG_UNRELIABLE_FRAGMENT;
+
+/**
+ * Runs `enet serve` until SIGINT or SIGTERM.
+ *
+ * @param options Parsed options.
+ * @param reporter Where events go.
+ * @returns The exit status.
+ */
+export async function serve(options: OptionValues, reporter: Reporter): Promise<number> {
+  const connection = new ENetConnection();
+  const bind = (options.bind as string | undefined) ?? "*";
+  try {
+    await connection.createHostBound(
+      bind,
+      options.port as number,
+      (options.peers as number | undefined) ?? 32,
+      (options.channels as number | undefined) ?? 255,
+      0,
+      0,
+      hostOptions(options),
+    );
+    await configureHost(connection, options);
+  } catch (error) {
+    reporter.output.message(
+      `cannot listen on ${bind} port ${options.port}: ${describeError(error)}`,
+    );
+    await connection.destroy();
+    return 1;
+  }
+  reporter.event({
+    type: "listening",
+    address: connection.getLocalAddress(),
+    port: connection.getLocalPort(),
+  });
+  let stopping = false;
+  const removeSignals = onSignals(() => stopping = true);
+  reporter.startStatus(connection);
+  try {
+    while (!stopping) {
+      const [type, peer, data, channel] = await connection.service(100);
+      if (type === ENetConnection.EVENT_CONNECT) {
+        reporter.event({ type: "connect", peer: peerLabel(peer!), data });
+      } else if (type === ENetConnection.EVENT_DISCONNECT) {
+        reporter.event({ type: "disconnect", peer: peerLabel(peer!), data });
+      } else if (type === ENetConnection.EVENT_RECEIVE) {
+        const flags = peer!.getPacketFlags();
+        const packet = peer!.getPacket();
+        reporter.event({ type: "receive", peer: peerLabel(peer!), channel, flags, data: packet });
+        if (options.echo === true) {
+          try {
+            peer!.send(channel, packet, flags & ECHO_FLAGS);
+          } catch (error) {
+            reporter.output.message(`cannot echo to ${peerLabel(peer!)}: ${describeError(error)}`);
+          }
+        }
+      }
+    }
+    await closeAll(connection);
+  } finally {
+    removeSignals();
+    reporter.stop();
+    await connection.destroy();
+  }
+  return 0;
+}
+
+/** Disconnects every peer and waits (bounded) for their acknowledgements. */
+async function closeAll(connection: ENetConnection): Promise<void> {
+  const live = () =>
+    connection.getPeers().filter((p) => p.getState() !== ENetPacketPeer.STATE_DISCONNECTED);
+  for (const peer of live()) peer.peerDisconnect();
+  const deadline = performance.now() + 1000;
+  while (live().length > 0 && performance.now() < deadline) await connection.service(50);
+}

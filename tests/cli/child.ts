@@ -1,0 +1,213 @@
+/**
+ * Test helper: runs the tool or an example as a child process under the runtime
+ * running the tests (Deno, Bun, or Node on the tsc output in build/), with
+ * bounded waits. Not a test file itself.
+ *
+ * @module
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+// tests/cli/child.ts sits two levels below the source root: the repository
+// under Deno and Bun, build/ under Node.
+const sourceRoot = fileURLToPath(new URL("../../", import.meta.url));
+const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
+/** The repository root (the working directory of children). */
+export const repoRoot = runtime === "node"
+  ? fileURLToPath(new URL("../../../", import.meta.url))
+  : sourceRoot;
+
+/** The name of the runtime running the tests. */
+export const RUNTIME: "deno" | "bun" | "node" = runtime;
+
+/**
+ * The command line that runs `script` (a path like `"cli"` or
+ * `"examples/demo"`, without extension) under the current runtime.
+ *
+ * @param script The script, relative to the source root, without extension.
+ * @param args Its arguments.
+ * @returns The executable and its arguments.
+ */
+export function commandFor(script: string, args: readonly string[]): [string, string[]] {
+  const exe = process.execPath;
+  if (runtime === "deno") return [exe, ["run", "-A", `${sourceRoot}${script}.ts`, ...args]];
+  if (runtime === "bun") return [exe, [`${sourceRoot}${script}.ts`, ...args]];
+  return [exe, [`${sourceRoot}${script}.js`, ...args]];
+}
+
+/** How a child ended. */
+export interface Exit {
+  /** The exit status, or null when killed by a signal. */
+  code: number | null;
+  /** The signal that killed it, if any. */
+  signal: string | null;
+}
+
+/** A running child with its output collected. */
+export class Child {
+  /** Everything written to stdout so far. */
+  stdout = "";
+  /** Everything written to stderr so far. */
+  stderr = "";
+  readonly #proc: ChildProcess;
+  readonly #exit: Promise<Exit>;
+  #waiters = new Set<() => void>();
+  #exited = false;
+
+  /**
+   * Starts `script` with `args`.
+   *
+   * @param script See {@linkcode commandFor}.
+   * @param args Arguments.
+   */
+  constructor(script: string, args: readonly string[]) {
+    const [exe, argv] = commandFor(script, args);
+    this.#proc = spawn(exe, argv, {
+      cwd: repoRoot,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    this.#proc.stdout!.setEncoding("utf8").on("data", (s: string) => {
+      this.stdout += s;
+      this.#wake();
+    });
+    this.#proc.stderr!.setEncoding("utf8").on("data", (s: string) => {
+      this.stderr += s;
+      this.#wake();
+    });
+    this.#exit = new Promise((resolve) => {
+      this.#proc.on("close", (code, signal) => {
+        this.#exited = true;
+        this.#wake();
+        resolve({ code, signal });
+      });
+    });
+  }
+
+  #wake(): void {
+    for (const wake of this.#waiters) wake();
+  }
+
+  /**
+   * Waits until `pattern` matches stdout (or stderr with `stream`), failing
+   * after `ms` milliseconds or when the child exits first.
+   *
+   * @param pattern What to wait for.
+   * @param ms The bound.
+   * @param stream Which output to watch.
+   * @returns The match.
+   */
+  waitFor(
+    pattern: RegExp,
+    ms = 15000,
+    stream: "stdout" | "stderr" = "stdout",
+  ): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const match = this[stream].match(pattern);
+        if (match) {
+          done();
+          resolve(match);
+        } else if (this.#exited) {
+          done();
+          reject(
+            new Error(
+              `exited before ${pattern} appeared\nstdout: ${this.stdout}\nstderr: ${this.stderr}`,
+            ),
+          );
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(
+          new Error(
+            `timed out waiting for ${pattern}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`,
+          ),
+        );
+      }, ms);
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(check);
+      };
+      this.#waiters.add(check);
+      check();
+    });
+  }
+
+  /**
+   * Writes to the child's stdin.
+   *
+   * @param text The text.
+   */
+  write(text: string): void {
+    this.#proc.stdin!.write(text);
+  }
+
+  /** Closes the child's stdin. */
+  end(): void {
+    this.#proc.stdin!.end();
+  }
+
+  /**
+   * Waits for the child to exit, killing it after `ms` milliseconds.
+   *
+   * @param ms The bound.
+   * @returns How it ended.
+   */
+  async exit(ms = 15000): Promise<Exit> {
+    const timer = setTimeout(() => this.kill("SIGKILL"), ms);
+    try {
+      return await this.#exit;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Sends a signal unless the child has exited.
+   *
+   * @param signal The signal, SIGTERM by default.
+   */
+  kill(signal: "SIGTERM" | "SIGKILL" | "SIGINT" = "SIGTERM"): void {
+    // process.kill rather than ChildProcess.kill: under Deno the latter does not let
+    // the child's signal handlers run.
+    if (!this.#exited && this.#proc.pid !== undefined) {
+      try {
+        process.kill(this.#proc.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+
+  /** Kills the child if it still runs and waits for it (for `finally`). */
+  async dispose(): Promise<void> {
+    this.kill("SIGKILL");
+    await this.#exit;
+  }
+}
+
+/**
+ * Runs `script` to completion with `input` on stdin.
+ *
+ * @param script See {@linkcode commandFor}.
+ * @param args Arguments.
+ * @param options `input` for stdin (closed after), `ms` bound on the run.
+ * @returns The exit and the collected output.
+ */
+export async function run(
+  script: string,
+  args: readonly string[],
+  options: { input?: string; ms?: number } = {},
+): Promise<Exit & { stdout: string; stderr: string }> {
+  const child = new Child(script, args);
+  try {
+    if (options.input !== undefined) child.write(options.input);
+    child.end();
+    const exit = await child.exit(options.ms ?? 20000);
+    return { ...exit, stdout: child.stdout, stderr: child.stderr };
+  } finally {
+    await child.dispose();
+  }
+}
