@@ -43,6 +43,7 @@
  */
 
 export { ENetConnection } from "./src/godot/enet_connection.ts";
+export { ENetConnectionConstants, ENetPacketPeerConstants } from "./src/godot/static_constants.ts";
 export type { ENetHostOptions } from "./src/godot/host_setup.ts";
 export { ENetPacketPeer } from "./src/godot/enet_packet_peer.ts";
 export { ENetError, type ENetErrorName } from "./src/godot/errors.ts";
@@ -79,12 +80,15 @@ export {
   type LinkConditions,
   MemoryNetwork,
   type MemoryNetworkOptions,
+  type MemoryNetworkStats,
   openUdpTransport,
+  type TransportOptions,
   type TransportStats,
   type UdpTransportOptions,
 } from "./adapters/mod.ts";
 
 export type { Compressor } from "./src/core/compressor.ts";
+export { createCompressor, type CreateCompressorOptions } from "./src/compress/mod.ts";
 
 export { HostDriver, type HostDriverOptions } from "./src/driver/host_driver.ts";
 export type { DriverAddress, DriverHost, DriverTransmit } from "./src/driver/driver_host.ts";

@@ -56,6 +56,8 @@ const manifest = {
   keywords: ["enet", "udp", "reliable-udp", "godot", "networking", "gamedev"],
   exports: {
     ".": { types: "./mod.d.ts", import: "./mod.js" },
+    "./adapters": { types: "./adapters/mod.d.ts", import: "./adapters/mod.js" },
+    "./compress": { types: "./src/compress/mod.d.ts", import: "./src/compress/mod.js" },
     "./cli": { types: "./src/cli/main.d.ts", import: "./src/cli/main.js" },
     "./package.json": "./package.json",
   },

@@ -21,6 +21,8 @@ export class DtlsError extends Error {
   readonly code: DtlsErrorCode;
 
   /**
+   * Creates the error.
+   *
    * @param code Why it failed.
    * @param message A human-readable explanation.
    */

@@ -139,42 +139,74 @@ export class TLSOptions {
     return new TLSOptions("server", null, "", key, certificate);
   }
 
-  /** @returns Whether these are server options. */
+  /**
+   * Tells server options from client options.
+   *
+   * @returns Whether these are server options.
+   */
   isServer(): boolean {
     return this.mode === "server";
   }
 
-  /** @returns Whether these are unsafe client options. */
+  /**
+   * Tells whether certificate checks are off (`clientUnsafe`).
+   *
+   * @returns Whether these are unsafe client options.
+   */
   isUnsafeClient(): boolean {
     return this.mode === "client_unsafe";
   }
 
-  /** @returns The common name override, `""` for none. */
+  /**
+   * The name the server certificate is checked against instead of the host name.
+   *
+   * @returns The common name override, `""` for none.
+   */
   getCommonNameOverride(): string {
     return this.#commonNameOverride;
   }
 
-  /** @returns The trusted chain as given (PEM), or `null`. */
+  /**
+   * The trusted certificate chain of client options.
+   *
+   * @returns The trusted chain as given (PEM), or `null`.
+   */
   getTrustedCaChain(): string | null {
     return this.#trustedChain;
   }
 
-  /** @returns The server's private key as PKCS#8 PEM, or `null`. */
+  /**
+   * The private key of server options.
+   *
+   * @returns The server's private key as PKCS#8 PEM, or `null`.
+   */
   getPrivateKey(): string | null {
     return this.#key;
   }
 
-  /** @returns The server's certificate PEM, or `null`. */
+  /**
+   * The certificate of server options.
+   *
+   * @returns The server's certificate PEM, or `null`.
+   */
   getOwnCertificate(): string | null {
     return this.#certificate;
   }
 
-  /** @returns The parsed trusted certificates, or `null` for the runtime's roots. */
+  /**
+   * The trusted chain, parsed.
+   *
+   * @returns The parsed trusted certificates, or `null` for the runtime's roots.
+   */
   trustedCertificates(): readonly X509Certificate[] | null {
     return this.#trusted;
   }
 
-  /** @returns `"rsa"` or `"ec"` for server options, else `null`. */
+  /**
+   * The kind of the server's key.
+   *
+   * @returns `"rsa"` or `"ec"` for server options, else `null`.
+   */
   keyType(): "rsa" | "ec" | null {
     return this.#keyType;
   }
