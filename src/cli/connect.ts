@@ -9,6 +9,7 @@ import { createInterface } from "node:readline";
 import { ENetConnection, ENetPacketPeer } from "../../mod.ts";
 import type { OptionValues } from "./args.ts";
 import { formatHostPort, type HostPort, resolveHost } from "./address.ts";
+import { type ClientTls, explainDtlsError } from "./dtls.ts";
 import {
   configureHost,
   describeError,
@@ -24,12 +25,14 @@ import {
  * @param target The server address.
  * @param options Parsed options.
  * @param reporter Where events go.
+ * @param tls The DTLS client setup (from `--dtls`), or `null` for plain UDP.
  * @returns The exit status.
  */
 export async function connect(
   target: HostPort,
   options: OptionValues,
   reporter: Reporter,
+  tls: ClientTls | null = null,
 ): Promise<number> {
   const out = reporter.output;
   const label = formatHostPort(target.host, target.port);
@@ -54,6 +57,10 @@ export async function connect(
   try {
     await connection.createHost(1, channels, 0, 0, hostOptions(options));
     await configureHost(connection, options);
+    if (tls !== null) {
+      // The handshake gets the whole connect time; --timeout bounds both anyway.
+      await connection.dtlsClientSetup(tls.hostname, tls.options, { handshakeTimeoutMs: timeout });
+    }
     peer = await connection.connectToHost(
       resolved.address,
       target.port,
@@ -101,7 +108,14 @@ export async function connect(
       const [type] = await connection.service(Math.min(Math.ceil(left), 100));
       if (type === ENetConnection.EVENT_CONNECT) break;
       if (type === ENetConnection.EVENT_DISCONNECT) {
-        out.message(`cannot connect to ${label}: refused or timed out`);
+        const dtlsError = connection.getDtlsError();
+        out.message(
+          `cannot connect to ${label}: ${
+            dtlsError !== null && tls !== null
+              ? explainDtlsError(dtlsError, options, tls.hostname)
+              : "refused or timed out"
+          }`,
+        );
         return 1;
       }
     }
@@ -141,7 +155,14 @@ export async function connect(
         });
       } else if (type === ENetConnection.EVENT_DISCONNECT) {
         reporter.event({ type: "disconnect", peer: remote, data });
-        return 0;
+        // A DTLS session that fails after connecting (an alert, the server's
+        // session gone) ends the connection without ENet's goodbye.
+        const dtlsError = connection.getDtlsError();
+        if (dtlsError === null || tls === null) return 0;
+        out.message(
+          `connection to ${label} lost: ${explainDtlsError(dtlsError, options, tls.hostname)}`,
+        );
+        return 1;
       }
     }
   } finally {

@@ -70,7 +70,7 @@ export function toHex(data: Uint8Array): string {
 
 /** One event as the tool reports it. */
 export type CliEvent =
-  | { type: "listening"; address: string; port: number }
+  | { type: "listening"; address: string; port: number; dtls?: boolean }
   | { type: "connect"; peer: string; data: number }
   | { type: "disconnect"; peer: string; data: number }
   | {
@@ -129,7 +129,7 @@ export function formatHuman(event: CliEvent): string {
     case "listening":
       return `listening on ${
         event.address.includes(":") ? `[${event.address}]` : event.address
-      }:${event.port}`;
+      }:${event.port}${event.dtls === true ? " (DTLS)" : ""}`;
     case "connect":
       return `+ ${event.peer} connected (data ${event.data})`;
     case "disconnect":

@@ -8,11 +8,13 @@ import { parseArgs, UsageError } from "./args.ts";
 import { parseHostPort } from "./address.ts";
 import {
   checkConnectOptions,
+  checkServeOptions,
   CONNECT_HELP,
   CONNECT_OPTIONS,
   SERVE_HELP,
   SERVE_OPTIONS,
 } from "./commands.ts";
+import { clientTls, serverTls } from "./dtls.ts";
 import { Output } from "./output.ts";
 
 /** The version printed by `enet --version`. */
@@ -69,12 +71,14 @@ export async function main(
         if (positionals.length > 0) {
           throw new UsageError(`Cannot parse "${positionals[0]}": serve takes no arguments`);
         }
+        checkServeOptions(options);
+        const tls = await serverTls(options);
         // Loaded on demand: help and argument errors need no network library.
         const [{ serve }, { Reporter }] = await Promise.all([
           import("./serve.ts"),
           import("./session.ts"),
         ]);
-        return await serve(options, new Reporter(options));
+        return await serve(options, new Reporter(options), tls);
       }
       case "connect": {
         if (wantsHelp(rest)) return help("connect", output);
@@ -88,11 +92,12 @@ export async function main(
         }
         const target = parseHostPort(positionals[0]);
         checkConnectOptions(options);
+        const tls = await clientTls(options, target.host);
         const [{ connect }, { Reporter }] = await Promise.all([
           import("./connect.ts"),
           import("./session.ts"),
         ]);
-        return await connect(target, options, new Reporter(options));
+        return await connect(target, options, new Reporter(options), tls);
       }
       default:
         throw new UsageError(`Cannot run "${command}": unknown command (try serve or connect)`);

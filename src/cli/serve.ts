@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ENetConnection, ENetPacketPeer } from "../../mod.ts";
+import { ENetConnection, ENetPacketPeer, type TLSOptions } from "../../mod.ts";
 import type { OptionValues } from "./args.ts";
 import {
   configureHost,
@@ -23,9 +23,14 @@ const ECHO_FLAGS = ENetPacketPeer.FLAG_RELIABLE | ENetPacketPeer.FLAG_UNSEQUENCE
  *
  * @param options Parsed options.
  * @param reporter Where events go.
+ * @param tls Server options to serve over DTLS (from `--dtls-key`/`--dtls-cert`), or `null`.
  * @returns The exit status.
  */
-export async function serve(options: OptionValues, reporter: Reporter): Promise<number> {
+export async function serve(
+  options: OptionValues,
+  reporter: Reporter,
+  tls: TLSOptions | null = null,
+): Promise<number> {
   const connection = new ENetConnection();
   const bind = (options.bind as string | undefined) ?? "*";
   try {
@@ -38,6 +43,7 @@ export async function serve(options: OptionValues, reporter: Reporter): Promise<
       0,
       hostOptions(options),
     );
+    if (tls !== null) await connection.dtlsServerSetup(tls);
     await configureHost(connection, options);
   } catch (error) {
     reporter.output.message(
@@ -50,6 +56,7 @@ export async function serve(options: OptionValues, reporter: Reporter): Promise<
     type: "listening",
     address: connection.getLocalAddress(),
     port: connection.getLocalPort(),
+    ...(tls === null ? {} : { dtls: true }),
   });
   let stopping = false;
   const removeSignals = onSignals(() => stopping = true);
