@@ -21,29 +21,12 @@ import {
   ZLIB_CAPTURES,
   ZSTD_CAPTURES,
 } from "../tests/compress/_captures.ts";
+import { fromHex, xorshift } from "../tests/compress/_helpers.ts";
 
 /** A labelled set of datagram bodies. */
 interface Corpus {
   name: string;
   bodies: Uint8Array[];
-}
-
-function fromHex(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return out;
-}
-
-function xorshift(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s;
-  };
 }
 
 /** An ENet SEND_UNRELIABLE / SEND_RELIABLE command header before `payload`. */

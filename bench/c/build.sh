@@ -3,17 +3,8 @@
 # against the system libenet (Debian's libenet-dev). bench/c/bin/ is not committed.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-src="$here/enet_bench.c"
-out="$here/bin/enet_bench"
-if [ -x "$out" ] && [ "$out" -nt "$src" ] && [ "$out" -nt "$here/build.sh" ]; then
-  exit 0
-fi
-cc="${CC:-gcc}"
-command -v "$cc" >/dev/null 2>&1 || { echo "bench/c/build.sh: no C compiler '$cc'" >&2; exit 1; }
-flags="-lenet"
-if command -v pkg-config >/dev/null 2>&1 && pkg-config --exists libenet 2>/dev/null; then
-  flags="$(pkg-config --cflags --libs libenet)"
-fi
-mkdir -p "$here/bin"
-# shellcheck disable=SC2086
-"$cc" -O2 -Wall -Wextra -o "$out" "$src" $flags
+# shellcheck source=../../tests/c/build_lib.sh
+. "$here/../../tests/c/build_lib.sh"
+# shellcheck disable=SC2046 # enet_libs prints a list of compiler words
+c_build "$here" enet_bench "install the Debian package libenet-dev (and gcc)" "enet/enet.h" \
+  $(enet_libs)

@@ -1,9 +1,13 @@
 /**
  * Test helpers for the codec tests: hex, a seeded generator of datagram-like
- * bodies, and a small hash for known answers.
+ * bodies, a small hash for known answers, and the captured-datagram check.
  *
  * @module
  */
+
+import assert from "node:assert/strict";
+import type { Compressor } from "../../src/core/compressor.ts";
+import type { Capture } from "./_captures.ts";
 
 /** Parses lowercase or uppercase hex. */
 export function fromHex(hex: string): Uint8Array {
@@ -17,6 +21,53 @@ export function toHex(bytes: Uint8Array): string {
   let s = "";
   for (const b of bytes) s += b.toString(16).padStart(2, "0");
   return s;
+}
+
+/**
+ * Asserts that `codec` decompresses every captured datagram body to exactly the captured
+ * plain bytes (with a 4096-byte limit).
+ *
+ * @param codec The codec under test.
+ * @param captures Its known answers.
+ * @param label Added to failure messages (e.g. a backend's name).
+ */
+export function assertDecodesCaptures(
+  codec: Pick<Compressor, "decompress">,
+  captures: readonly Capture[],
+  label = "",
+): void {
+  for (const capture of captures) {
+    const plain = codec.decompress(fromHex(capture.packed), 4096);
+    assert.ok(plain, `${label} ${capture.packed}`);
+    assert.equal(toHex(plain), capture.plain, label);
+  }
+}
+
+/** A known answer on a generated body: kind, size, seed, output length, FNV-1a of the output. */
+export type KnownAnswer = readonly [
+  kind: Kind,
+  size: number,
+  seed: number,
+  length: number,
+  hash: number,
+];
+
+/**
+ * Asserts that `compress` turns each generated body into output of exactly the known
+ * length and FNV-1a hash.
+ *
+ * @param vectors The known answers.
+ * @param compress The compressor under test (null: it refused).
+ */
+export function assertKnownAnswers(
+  vectors: readonly KnownAnswer[],
+  compress: (body: Uint8Array) => Uint8Array | null,
+): void {
+  for (const [kind, size, seed, length, hash] of vectors) {
+    const packed = compress(makeBody(kind, size, seed));
+    assert.ok(packed, `${kind} ${size}`);
+    assert.deepEqual([packed.length, fnv1a(packed)], [length, hash], `${kind} ${size}`);
+  }
 }
 
 /** FNV-1a, 32 bits: a compact fingerprint for long known answers. */

@@ -6,33 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CommandReader } from "../../src/protocol/codec.ts";
 import type { Command } from "../../src/protocol/command.ts";
 import { CommandFlag, ProtocolCommand } from "../../src/protocol/constants.ts";
-import { readHeader } from "../../src/protocol/header.ts";
 import { Host, type HostOptions } from "../../src/core/host.ts";
 import type { Peer } from "../../src/core/peer.ts";
 import { type PeerAddress, PeerState } from "../../src/core/types.ts";
-
-const SERVER: PeerAddress = { address: "10.0.0.1", port: 7000 };
-
-function drain(host: Host): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let t = host.pollTransmit(); t !== undefined; t = host.pollTransmit()) {
-    out.push(t.data.slice());
-  }
-  return out;
-}
-
-function decode(datagram: Uint8Array): { sentTime: number | undefined; commands: Command[] } {
-  const header = readHeader(datagram)!;
-  const reader = new CommandReader();
-  reader.reset(datagram, header.size);
-  const commands: Command[] = [];
-  for (let c = reader.next(); c !== null; c = reader.next()) commands.push(c);
-  assert.equal(reader.malformed, false);
-  return { sentTime: header.sentTime, commands };
-}
+import { decode, drain, SERVER, throttleDecisions } from "../helpers/core_wire.ts";
 
 /** Datagrams the host sends now, grouped by destination port. */
 function drainByPort(host: Host): Map<number, Uint8Array[]> {
@@ -164,16 +143,6 @@ describe("window size negotiated at connect", () => {
   }
 });
 
-/** Which of `count` unreliable packets C ENet sends, given the counter and throttle. */
-function throttleDecisions(counter: number, throttle: number, count: number): boolean[] {
-  const sent: boolean[] = [];
-  for (let i = 0; i < count; i++) {
-    counter = (counter + 7) % 32;
-    sent.push(counter <= throttle);
-  }
-  return sent;
-}
-
 describe("bandwidth throttle", () => {
   test("three peers: BANDWIDTH_LIMIT values, throttle limits and windows as C computes them", () => {
     const server = new Host({
@@ -244,7 +213,7 @@ describe("bandwidth throttle", () => {
       assert.deepEqual(resent.map((c) => c.reliableSequenceNumber), [2]);
       const unreliable = commands.filter((c) => c.command === ProtocolCommand.SEND_UNRELIABLE)
         .map((c) => (c as { data: Uint8Array }).data[0]);
-      const decisions = throttleDecisions(0, peers[i].packetThrottle, counts[i]);
+      const decisions = throttleDecisions(0, peers[i].packetThrottle, counts[i]).sent;
       assert.deepEqual(unreliable, [...decisions.keys()].filter((n) => decisions[n]));
     });
 

@@ -6,80 +6,19 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CommandReader, writeCommand } from "../../src/protocol/codec.ts";
-import type { Command } from "../../src/protocol/command.ts";
 import { CommandFlag, ProtocolCommand } from "../../src/protocol/constants.ts";
-import { readHeader, writeHeader } from "../../src/protocol/header.ts";
-import { Host } from "../../src/core/host.ts";
-import type { Peer } from "../../src/core/peer.ts";
-import { PacketFlag, type PeerAddress, PeerState } from "../../src/core/types.ts";
-
-const SERVER: PeerAddress = { address: "10.0.0.1", port: 7000 };
-const CLIENT: PeerAddress = { address: "10.0.0.2", port: 5000 };
-
-function drain(host: Host): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let t = host.pollTransmit(); t !== undefined; t = host.pollTransmit()) {
-    out.push(t.data.slice());
-  }
-  return out;
-}
-
-function decode(datagram: Uint8Array): { sentTime: number | undefined; commands: Command[] } {
-  const header = readHeader(datagram)!;
-  const reader = new CommandReader();
-  reader.reset(datagram, header.size);
-  const commands: Command[] = [];
-  for (let c = reader.next(); c !== null; c = reader.next()) commands.push(c);
-  assert.equal(reader.malformed, false);
-  return { sentTime: header.sentTime, commands };
-}
-
-/**
- * Connects a client to a server by hand: CONNECT leaves at `t0`, every hop takes
- * `latency`, so the client's first RTT sample is `2 * latency`. Uses `flush` only, so
- * neither the bandwidth throttle nor retransmissions run behind the test's back.
- */
-function connect(t0: number, latency: number) {
-  const server = new Host({ seed: 1 });
-  const client = new Host({ seed: 2 });
-  const peer = client.connect(t0, SERVER, 2, 0);
-  client.flush(t0);
-  for (const d of drain(client)) server.handleDatagram(t0 + latency, CLIENT, d);
-  server.flush(t0 + latency);
-  for (const d of drain(server)) client.handleDatagram(t0 + 2 * latency, SERVER, d);
-  client.flush(t0 + 2 * latency);
-  for (const d of drain(client)) server.handleDatagram(t0 + 3 * latency, CLIENT, d);
-  assert.equal(client.pollEvent()?.type, "connect");
-  assert.equal(server.pollEvent()?.type, "connect");
-  assert.equal(peer.state, PeerState.CONNECTED);
-  return { server, client, peer };
-}
-
-interface SentReliable {
-  channelID: number;
-  sequence: number;
-  sentTime: number;
-}
-
-/** A datagram from the server to `peer` carrying the given commands. */
-function datagramTo(peer: Peer, commands: Command[], sentTime?: number): Uint8Array {
-  const buf = new Uint8Array(1400);
-  let offset = writeHeader(buf, 0, peer.incomingPeerID, peer.incomingSessionID, 0, sentTime);
-  for (const command of commands) offset = writeCommand(buf, offset, command);
-  return buf.slice(0, offset);
-}
-
-function ackOf(sent: SentReliable): Command {
-  return {
-    command: ProtocolCommand.ACKNOWLEDGE,
-    flags: 0,
-    channelID: sent.channelID,
-    reliableSequenceNumber: sent.sequence,
-    receivedReliableSequenceNumber: sent.sequence,
-    receivedSentTime: sent.sentTime,
-  };
-}
+import { PacketFlag, PeerState } from "../../src/core/types.ts";
+import {
+  ackOf,
+  connectByHand as connect,
+  datagramTo,
+  decode,
+  drain,
+  type SentReliable,
+  SERVER,
+  throttleConfigureCommand,
+  throttleDecisions,
+} from "../helpers/core_wire.ts";
 
 function reliableSent(datagram: Uint8Array): SentReliable[] {
   const { sentTime, commands } = decode(datagram);
@@ -155,29 +94,11 @@ describe("packet loss", () => {
   });
 });
 
-/** Which of `count` unreliable packets C ENet sends, given the counter and throttle. */
-function throttleDecisions(counter: number, throttle: number, count: number) {
-  const sent: boolean[] = [];
-  for (let i = 0; i < count; i++) {
-    counter = (counter + 7) % 32;
-    sent.push(counter <= throttle);
-  }
-  return { sent, counter };
-}
-
 describe("unreliable packet throttle", () => {
   test("a lowered throttle drops unreliable packets by C's counter, fragments as a unit", () => {
     const { client, peer } = connect(1000, 50);
     // The server asks for deceleration 16; one bad sample then halves the throttle.
-    const configure: Command = {
-      command: ProtocolCommand.THROTTLE_CONFIGURE,
-      flags: CommandFlag.ACKNOWLEDGE,
-      channelID: 0xff,
-      reliableSequenceNumber: 1,
-      packetThrottleInterval: 5000,
-      packetThrottleAcceleration: 2,
-      packetThrottleDeceleration: 16,
-    };
+    const configure = throttleConfigureCommand(5000, 2, 16);
     client.handleDatagram(1100, SERVER, datagramTo(peer, [configure], 1100));
     for (const [send, rtt] of [[1200, 100], [1400, 300]]) {
       peer.send(1, { data: new Uint8Array(4), flags: PacketFlag.RELIABLE });

@@ -7,62 +7,22 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CommandReader, writeCommand } from "../../src/protocol/codec.ts";
-import type { Command } from "../../src/protocol/command.ts";
 import { CommandFlag, ProtocolCommand } from "../../src/protocol/constants.ts";
-import { readHeader, writeHeader } from "../../src/protocol/header.ts";
-import { Host } from "../../src/core/host.ts";
+import type { Host } from "../../src/core/host.ts";
 import type { Peer } from "../../src/core/peer.ts";
-import { PacketFlag, type PeerAddress, PeerState } from "../../src/core/types.ts";
+import { PacketFlag } from "../../src/core/types.ts";
+import {
+  ackOf,
+  CLIENT,
+  connectByHand as connect,
+  datagramTo,
+  decode,
+  drain,
+  type SentReliable,
+  SERVER,
+  throttleConfigureCommand,
+} from "../helpers/core_wire.ts";
 import { seededRandom } from "../helpers/sim_network.ts";
-
-const SERVER: PeerAddress = { address: "10.0.0.1", port: 7000 };
-const CLIENT: PeerAddress = { address: "10.0.0.2", port: 5000 };
-
-function drain(host: Host): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let t = host.pollTransmit(); t !== undefined; t = host.pollTransmit()) {
-    out.push(t.data.slice());
-  }
-  return out;
-}
-
-function decode(datagram: Uint8Array): { sentTime: number | undefined; commands: Command[] } {
-  const header = readHeader(datagram)!;
-  const reader = new CommandReader();
-  reader.reset(datagram, header.size);
-  const commands: Command[] = [];
-  for (let c = reader.next(); c !== null; c = reader.next()) commands.push(c);
-  assert.equal(reader.malformed, false);
-  return { sentTime: header.sentTime, commands };
-}
-
-/**
- * Connects a client to a server by hand: CONNECT leaves at `t0`, every hop takes
- * `latency`, so the client's first RTT sample is `2 * latency`. Uses `flush` only, so
- * neither the bandwidth throttle nor retransmissions run behind the test's back.
- */
-function connect(t0: number, latency: number) {
-  const server = new Host({ seed: 1 });
-  const client = new Host({ seed: 2 });
-  const peer = client.connect(t0, SERVER, 2, 0);
-  client.flush(t0);
-  for (const d of drain(client)) server.handleDatagram(t0 + latency, CLIENT, d);
-  server.flush(t0 + latency);
-  for (const d of drain(server)) client.handleDatagram(t0 + 2 * latency, SERVER, d);
-  client.flush(t0 + 2 * latency);
-  for (const d of drain(client)) server.handleDatagram(t0 + 3 * latency, CLIENT, d);
-  assert.equal(client.pollEvent()?.type, "connect");
-  assert.equal(server.pollEvent()?.type, "connect");
-  assert.equal(peer.state, PeerState.CONNECTED);
-  return { server, client, peer };
-}
-
-interface SentReliable {
-  channelID: number;
-  sequence: number;
-  sentTime: number;
-}
 
 /** Queues one reliable packet, flushes at `now`, and reads back what went out. */
 function sendReliable(client: Host, peer: Peer, now: number): SentReliable {
@@ -78,25 +38,6 @@ function sendReliable(client: Host, peer: Peer, now: number): SentReliable {
     channelID: reliable[0].channelID,
     sequence: reliable[0].reliableSequenceNumber,
     sentTime: sentTime!,
-  };
-}
-
-/** A datagram from the server to `peer` carrying the given commands. */
-function datagramTo(peer: Peer, commands: Command[], sentTime?: number): Uint8Array {
-  const buf = new Uint8Array(1400);
-  let offset = writeHeader(buf, 0, peer.incomingPeerID, peer.incomingSessionID, 0, sentTime);
-  for (const command of commands) offset = writeCommand(buf, offset, command);
-  return buf.slice(0, offset);
-}
-
-function ackOf(sent: SentReliable): Command {
-  return {
-    command: ProtocolCommand.ACKNOWLEDGE,
-    flags: 0,
-    channelID: sent.channelID,
-    reliableSequenceNumber: sent.sequence,
-    receivedReliableSequenceNumber: sent.sequence,
-    receivedSentTime: sent.sentTime,
   };
 }
 
@@ -277,17 +218,22 @@ describe("round-trip time and packet throttle", () => {
   });
 });
 
+/** A peer's throttle interval, acceleration and deceleration. */
+function throttleParameters(peer: Peer): number[] {
+  return [
+    peer.packetThrottleInterval,
+    peer.packetThrottleAcceleration,
+    peer.packetThrottleDeceleration,
+  ];
+}
+
 describe("THROTTLE_CONFIGURE", () => {
   test("throttleConfigure sends the exact values and the remote peer applies them", () => {
     const { server, client, peer } = connect(100, 10);
     const serverPeer = server.peers[0];
     peer.throttleConfigure(1234, 5, 7);
     assert.deepEqual(
-      [
-        peer.packetThrottleInterval,
-        peer.packetThrottleAcceleration,
-        peer.packetThrottleDeceleration,
-      ],
+      throttleParameters(peer),
       [1234, 5, 7],
     );
     client.flush(200);
@@ -305,11 +251,7 @@ describe("THROTTLE_CONFIGURE", () => {
     }]);
     server.handleDatagram(210, CLIENT, datagram);
     assert.deepEqual(
-      [
-        serverPeer.packetThrottleInterval,
-        serverPeer.packetThrottleAcceleration,
-        serverPeer.packetThrottleDeceleration,
-      ],
+      throttleParameters(serverPeer),
       [1234, 5, 7],
     );
     server.flush(210);
@@ -326,22 +268,10 @@ describe("THROTTLE_CONFIGURE", () => {
 
   test("received parameters drive the throttle, with C's 32-bit wrap of the acceleration", () => {
     const { client, peer } = connect(1000, 50);
-    const configure: Command = {
-      command: ProtocolCommand.THROTTLE_CONFIGURE,
-      flags: CommandFlag.ACKNOWLEDGE,
-      channelID: 0xff,
-      reliableSequenceNumber: 1,
-      packetThrottleInterval: 1000,
-      packetThrottleAcceleration: 0xffffffff,
-      packetThrottleDeceleration: 3,
-    };
+    const configure = throttleConfigureCommand(1000, 0xffffffff, 3);
     client.handleDatagram(1150, SERVER, datagramTo(peer, [configure], 1150 & 0xffff));
     assert.deepEqual(
-      [
-        peer.packetThrottleInterval,
-        peer.packetThrottleAcceleration,
-        peer.packetThrottleDeceleration,
-      ],
+      throttleParameters(peer),
       [1000, 0xffffffff, 3],
     );
     const reference = new ReferenceRtt();

@@ -7,80 +7,19 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CommandReader, writeCommand } from "../../src/protocol/codec.ts";
-import type { Command } from "../../src/protocol/command.ts";
-import { CommandFlag, ProtocolCommand } from "../../src/protocol/constants.ts";
-import { readHeader, writeHeader } from "../../src/protocol/header.ts";
-import { Host, type HostOptions } from "../../src/core/host.ts";
+import { ProtocolCommand } from "../../src/protocol/constants.ts";
+import type { Host } from "../../src/core/host.ts";
 import type { Peer } from "../../src/core/peer.ts";
-import { PacketFlag, type PeerAddress, PeerState } from "../../src/core/types.ts";
-
-const SERVER: PeerAddress = { address: "10.0.0.1", port: 7000 };
-const CLIENT: PeerAddress = { address: "10.0.0.2", port: 5000 };
-
-function drain(host: Host): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let t = host.pollTransmit(); t !== undefined; t = host.pollTransmit()) {
-    out.push(t.data.slice());
-  }
-  return out;
-}
-
-function decode(datagram: Uint8Array): { sentTime: number | undefined; commands: Command[] } {
-  const header = readHeader(datagram)!;
-  const reader = new CommandReader();
-  reader.reset(datagram, header.size);
-  const commands: Command[] = [];
-  for (let c = reader.next(); c !== null; c = reader.next()) commands.push(c);
-  assert.equal(reader.malformed, false);
-  return { sentTime: header.sentTime, commands };
-}
-
-/**
- * Connects a client to a server by hand: CONNECT leaves at `t0`, every hop takes
- * `latency`, so the client's first RTT sample is `2 * latency`. Uses `flush` only, so
- * neither the bandwidth throttle nor retransmissions run behind the test's back.
- */
-function connect(t0: number, latency: number, clientOptions: HostOptions = {}) {
-  const server = new Host({ seed: 1 });
-  const client = new Host({ seed: 2, ...clientOptions });
-  const peer = client.connect(t0, SERVER, 2, 0);
-  client.flush(t0);
-  for (const d of drain(client)) server.handleDatagram(t0 + latency, CLIENT, d);
-  server.flush(t0 + latency);
-  for (const d of drain(server)) client.handleDatagram(t0 + 2 * latency, SERVER, d);
-  client.flush(t0 + 2 * latency);
-  for (const d of drain(client)) server.handleDatagram(t0 + 3 * latency, CLIENT, d);
-  assert.equal(client.pollEvent()?.type, "connect");
-  assert.equal(server.pollEvent()?.type, "connect");
-  assert.equal(peer.state, PeerState.CONNECTED);
-  return { server, client, peer };
-}
-
-interface SentReliable {
-  channelID: number;
-  sequence: number;
-  sentTime: number;
-}
-
-/** A datagram from the server to `peer` carrying the given commands. */
-function datagramTo(peer: Peer, commands: Command[], sentTime?: number): Uint8Array {
-  const buf = new Uint8Array(1400);
-  let offset = writeHeader(buf, 0, peer.incomingPeerID, peer.incomingSessionID, 0, sentTime);
-  for (const command of commands) offset = writeCommand(buf, offset, command);
-  return buf.slice(0, offset);
-}
-
-function ackOf(sent: SentReliable): Command {
-  return {
-    command: ProtocolCommand.ACKNOWLEDGE,
-    flags: 0,
-    channelID: sent.channelID,
-    reliableSequenceNumber: sent.sequence,
-    receivedReliableSequenceNumber: sent.sequence,
-    receivedSentTime: sent.sentTime,
-  };
-}
+import { PacketFlag, PeerState } from "../../src/core/types.ts";
+import {
+  ackOf,
+  connectByHand as connect,
+  datagramTo,
+  decode,
+  drain,
+  SERVER,
+  throttleConfigureCommand,
+} from "../helpers/core_wire.ts";
 
 /** Flushes the client and returns the reliable sequence numbers it sent on channel 0. */
 function flushReliable(client: Host, now: number): number[] {
@@ -130,15 +69,7 @@ describe("reliable data in transit", () => {
 
     // The remote side sets deceleration 32; the next bad sample takes the throttle to 0,
     // window 0: the MTU (1392) bounds the bytes in transit instead.
-    const configure: Command = {
-      command: ProtocolCommand.THROTTLE_CONFIGURE,
-      flags: CommandFlag.ACKNOWLEDGE,
-      channelID: 0xff,
-      reliableSequenceNumber: 1,
-      packetThrottleInterval: 5000,
-      packetThrottleAcceleration: 2,
-      packetThrottleDeceleration: 32,
-    };
+    const configure = throttleConfigureCommand(5000, 2, 32);
     client.handleDatagram(1600, SERVER, datagramTo(peer, [configure], 1600));
     acknowledge(client, peer, [3], 1200, 1700); // 500 > 100 + 2 * 50
     assert.deepEqual([peer.packetThrottle, peer.reliableDataInTransit], [0, 2000]);

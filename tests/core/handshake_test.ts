@@ -2,31 +2,14 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ProtocolCommand } from "../../src/protocol/constants.ts";
 import { readHeader } from "../../src/protocol/header.ts";
-import { CommandReader } from "../../src/protocol/codec.ts";
 import type { Command } from "../../src/protocol/command.ts";
 import { Host } from "../../src/core/host.ts";
 import { PeerState } from "../../src/core/types.ts";
 import { SimNetwork } from "../helpers/sim_network.ts";
-
-const SERVER = { address: "10.0.0.1", port: 7000 };
-const CLIENT = { address: "10.0.0.2", port: 5000 };
-
-function drain(host: Host): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let t = host.pollTransmit(); t !== undefined; t = host.pollTransmit()) {
-    out.push(t.data.slice());
-  }
-  return out;
-}
+import { CLIENT, decode, drain, SERVER } from "../helpers/core_wire.ts";
 
 function commands(datagram: Uint8Array): Command[] {
-  const header = readHeader(datagram)!;
-  const reader = new CommandReader();
-  reader.reset(datagram, header.size);
-  const out: Command[] = [];
-  for (let c = reader.next(); c !== null; c = reader.next()) out.push(c);
-  assert.equal(reader.malformed, false);
-  return out;
+  return decode(datagram).commands;
 }
 
 function hex(text: string): Uint8Array {

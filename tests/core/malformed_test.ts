@@ -155,6 +155,19 @@ describe("malformed datagrams", () => {
       ["offset past total length", { fragmentOffset: 20 }],
       ["length past total length", { fragmentOffset: 15 }],
     ];
+    /** Delivers one fragment from the client: `good`, a reliable SEND_FRAGMENT, changed. */
+    const deliver = (change: Partial<SendFragmentCommand>) =>
+      host.handleDatagram(
+        s.net.now,
+        s.client.address,
+        datagram(peerID, session, (buf, at) =>
+          writeCommand(buf, at, {
+            ...good,
+            command: ProtocolCommand.SEND_FRAGMENT,
+            flags: CommandFlag.ACKNOWLEDGE,
+            ...change,
+          } as SendFragmentCommand)),
+      );
     for (
       const command of [
         ProtocolCommand.SEND_FRAGMENT,
@@ -164,60 +177,17 @@ describe("malformed datagrams", () => {
       const flags = command === ProtocolCommand.SEND_FRAGMENT ? CommandFlag.ACKNOWLEDGE : 0;
       for (const [name, change] of bad) {
         const before = host.stats.droppedDatagrams;
-        host.handleDatagram(
-          s.net.now,
-          s.client.address,
-          datagram(
-            peerID,
-            session,
-            (buf, at) =>
-              writeCommand(buf, at, { ...good, command, flags, ...change } as SendFragmentCommand),
-          ),
-        );
+        deliver({ command, flags, ...change });
         assert.equal(host.stats.droppedDatagrams, before + 1, `${command}: ${name}`);
       }
     }
     // a fragment whose total length disagrees with the first one's is dropped too
-    host.handleDatagram(
-      s.net.now,
-      s.client.address,
-      datagram(peerID, session, (buf, at) =>
-        writeCommand(buf, at, {
-          ...good,
-          command: ProtocolCommand.SEND_FRAGMENT,
-          flags: CommandFlag.ACKNOWLEDGE,
-        })),
-    );
+    deliver({});
     const before = host.stats.droppedDatagrams;
-    host.handleDatagram(
-      s.net.now,
-      s.client.address,
-      datagram(peerID, session, (buf, at) =>
-        writeCommand(buf, at, {
-          ...good,
-          command: ProtocolCommand.SEND_FRAGMENT,
-          flags: CommandFlag.ACKNOWLEDGE,
-          reliableSequenceNumber: 2,
-          fragmentNumber: 1,
-          fragmentOffset: 10,
-          totalLength: 21,
-        })),
-    );
+    deliver({ reliableSequenceNumber: 2, fragmentNumber: 1, fragmentOffset: 10, totalLength: 21 });
     assert.equal(host.stats.droppedDatagrams, before + 1);
     // the matching second fragment completes the packet
-    host.handleDatagram(
-      s.net.now,
-      s.client.address,
-      datagram(peerID, session, (buf, at) =>
-        writeCommand(buf, at, {
-          ...good,
-          command: ProtocolCommand.SEND_FRAGMENT,
-          flags: CommandFlag.ACKNOWLEDGE,
-          reliableSequenceNumber: 2,
-          fragmentNumber: 1,
-          fragmentOffset: 10,
-        })),
-    );
+    deliver({ reliableSequenceNumber: 2, fragmentNumber: 1, fragmentOffset: 10 });
     s.net.drain(s.server);
     assert.equal(receives(s.server), 1);
   });

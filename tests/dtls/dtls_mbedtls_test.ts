@@ -1,31 +1,19 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { DtlsClientTransport, DtlsServerTransport, TLSOptions } from "../../src/dtls/mod.ts";
-import { Collector, fixture, ROOT, udp, waitFor } from "./support.ts";
+import { ourClient, ourServer, spawnCollecting, stop } from "./external_peer.ts";
+import { ROOT, waitFor } from "./support.ts";
 
 const FIXTURES = join(ROOT, "tests", "dtls", "fixtures");
 const PEER = join(ROOT, "tests", "dtls", "c", "bin", "dtls_peer");
 
-function peer(args: string[]): { child: ChildProcess; output: () => string } {
+function peer(args: string[]) {
   if (!existsSync(PEER)) {
     execFileSync("bash", [join(ROOT, "tests", "dtls", "c", "build.sh")], { stdio: "inherit" });
   }
-  const child = spawn(PEER, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (b: Uint8Array) => (out += new TextDecoder().decode(b)));
-  child.stderr!.on("data", (b: Uint8Array) => (out += new TextDecoder().decode(b)));
-  child.on("error", () => {});
-  return { child, output: () => out };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGKILL");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+  return spawnCollecting(PEER, args);
 }
 
 const encoder = new TextEncoder();
@@ -39,12 +27,7 @@ describe("DTLS against an mbed TLS peer", () => {
         join(FIXTURES, `server_${kind}.crt`),
         join(FIXTURES, `server_${kind}.key`),
       ]);
-      const client = new DtlsClientTransport(
-        await udp(),
-        "localhost",
-        TLSOptions.client(fixture(`ca_${kind}.crt`)),
-      );
-      const fromServer = new Collector(client);
+      const { client, fromServer } = await ourClient(kind);
       try {
         await waitFor(() => /PORT \d+/.test(output()), 10_000, "the mbed TLS server's port");
         const port = Number(/PORT (\d+)/.exec(output())![1]);
@@ -67,11 +50,7 @@ describe("DTLS against an mbed TLS peer", () => {
     });
 
     test(`mbed TLS client -> our server (${kind.toUpperCase()})`, async () => {
-      const server = new DtlsServerTransport(
-        await udp(),
-        TLSOptions.server(fixture(`server_${kind}.key`), fixture(`server_${kind}.crt`)),
-      );
-      const fromClient = new Collector(server);
+      const { server, fromClient } = await ourServer(kind);
       const { child, output } = peer([
         "client",
         String(server.localAddress.port),

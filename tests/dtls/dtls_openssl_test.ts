@@ -1,26 +1,13 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { DtlsClientTransport, DtlsServerTransport, TLSOptions } from "../../src/dtls/mod.ts";
-import { Collector, fixture, ROOT, udp, waitFor } from "./support.ts";
+import { ourClient, ourServer, spawnCollecting, stop } from "./external_peer.ts";
+import { ROOT, udp, waitFor } from "./support.ts";
 
 const FIXTURES = join(ROOT, "tests", "dtls", "fixtures");
 
-function run(args: string[]): { child: ChildProcess; output: () => string } {
-  const child = spawn("openssl", args, { stdio: ["pipe", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (b: Uint8Array) => (out += new TextDecoder().decode(b)));
-  child.stderr!.on("data", (b: Uint8Array) => (out += new TextDecoder().decode(b)));
-  child.on("error", () => {});
-  return { child, output: () => out };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGKILL");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+function run(args: string[]) {
+  return spawnCollecting("openssl", args, "pipe");
 }
 
 async function freePort(): Promise<number> {
@@ -48,12 +35,7 @@ describe("DTLS against openssl", () => {
         "-key",
         join(FIXTURES, `server_${kind}.key`),
       ]);
-      const client = new DtlsClientTransport(
-        await udp(),
-        "localhost",
-        TLSOptions.client(fixture(`ca_${kind}.crt`)),
-      );
-      const fromServer = new Collector(client);
+      const { client, fromServer } = await ourClient(kind);
       try {
         await waitFor(() => output().includes("ACCEPT"), 10_000, "s_server to listen");
         // Retried until the server answers: s_server may not be reading yet.
@@ -82,11 +64,7 @@ describe("DTLS against openssl", () => {
     });
 
     test(`openssl s_client -dtls1_2 -> our server (${kind.toUpperCase()})`, async () => {
-      const server = new DtlsServerTransport(
-        await udp(),
-        TLSOptions.server(fixture(`server_${kind}.key`), fixture(`server_${kind}.crt`)),
-      );
-      const fromClient = new Collector(server);
+      const { server, fromClient } = await ourServer(kind);
       const { child, output } = run([
         "s_client",
         "-dtls1_2",

@@ -6,11 +6,12 @@
  * @module
  */
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { JsonLineProcess } from "../helpers/json_line_process.ts";
 
 /** One line printed by `godot_peer.gd`. */
 export interface GodotLine {
@@ -94,21 +95,18 @@ export function godotProject(): string {
   throw new Error(`Cannot find ${PROJECT}/godot_peer.gd above this module`);
 }
 
-interface Waiter {
-  match: (line: GodotLine) => boolean;
-  resolve: (line: GodotLine) => void;
+/** Parses one stdout line of Godot: JSON lines only (the rest is Godot's banner). */
+function parseGodotLine(text: string): GodotLine | undefined {
+  if (!text.startsWith("{")) return undefined;
+  try {
+    return JSON.parse(text) as GodotLine;
+  } catch {
+    return { event: "unparsed", message: text };
+  }
 }
 
 /** A running `godot_peer.gd`. */
-export class GodotProcess {
-  readonly #child: ChildProcess;
-  readonly #lines: GodotLine[] = [];
-  readonly #log: string[] = [];
-  readonly #exited: Promise<void>;
-  #waiters: Waiter[] = [];
-  #partial = "";
-  #exitCode: number | null | undefined;
-
+export class GodotProcess extends JsonLineProcess<GodotLine> {
   /**
    * Starts Godot on the script with `key=value` arguments.
    *
@@ -121,156 +119,11 @@ export class GodotProcess {
     // Godot 3.2 complains about the "C" locale on stderr; any English one silences it.
     const env: Record<string, string | undefined> = { ...process.env, LANG: "en_US.UTF-8" };
     delete env.LC_ALL;
-    this.#child = spawn(godotBinary(), argv, {
+    const child = spawn(godotBinary(), argv, {
       stdio: ["ignore", "pipe", "pipe"],
       env,
       cwd: project,
     });
-    this.#child.stdout!.setEncoding("utf8");
-    this.#child.stdout!.on("data", (chunk: string) => this.#onData(chunk));
-    this.#child.stderr!.setEncoding("utf8");
-    this.#child.stderr!.on("data", (chunk: string) => {
-      for (const text of chunk.split("\n")) {
-        if (text.trim() !== "") this.#log.push(`stderr: ${text}`);
-      }
-    });
-    this.#exited = new Promise((resolve) => {
-      this.#child.on("error", (error) => {
-        this.#log.push(`spawn error: ${error.message}`);
-        this.#exitCode = null;
-        resolve();
-      });
-      // "close" (not "exit"): every line of stdout has been read by then.
-      this.#child.on("close", (code) => {
-        this.#exitCode = code;
-        resolve();
-      });
-    });
-  }
-
-  /** Everything Godot printed so far (stdout and stderr), for failure messages. */
-  get log(): readonly string[] {
-    return this.#log;
-  }
-
-  /** The exit code once the process ended (null when killed), else undefined. */
-  get exitCode(): number | null | undefined {
-    return this.#exitCode;
-  }
-
-  /**
-   * Takes the first line of an event type (already read or still to come) that also
-   * satisfies `match`; other lines stay queued.
-   *
-   * @param event The event type.
-   * @param timeoutMs How long to wait.
-   * @param match An extra condition.
-   * @returns The line.
-   * @throws {Error} On timeout or when Godot exits first, with Godot's recent output.
-   */
-  next(
-    event: string,
-    timeoutMs: number,
-    match: (line: GodotLine) => boolean = () => true,
-  ): Promise<GodotLine> {
-    const test = (line: GodotLine) => line.event === event && match(line);
-    const index = this.#lines.findIndex(test);
-    if (index >= 0) return Promise.resolve(this.#lines.splice(index, 1)[0]);
-    return new Promise((resolve, reject) => {
-      const fail = (why: string) => {
-        this.#waiters = this.#waiters.filter((w) => w !== waiter);
-        reject(
-          new Error(`${why} waiting for "${event}" from Godot; its output:\n  ${this.tail()}`),
-        );
-      };
-      const waiter: Waiter = {
-        match: test,
-        resolve: (line) => {
-          clearTimeout(timer);
-          resolve(line);
-        },
-      };
-      const timer = setTimeout(() => fail(`Timed out after ${timeoutMs} ms`), timeoutMs);
-      this.#waiters.push(waiter);
-      void this.#exited.then(() => {
-        // All output is parsed before "close"; a waiter still here will never be served.
-        if (this.#waiters.includes(waiter)) {
-          clearTimeout(timer);
-          fail(`Godot exited (code ${this.#exitCode})`);
-        }
-      });
-    });
-  }
-
-  /**
-   * The lines of one event type read so far and not taken (they stay queued).
-   *
-   * @param event The event type.
-   * @returns The lines.
-   */
-  pending(event: string): GodotLine[] {
-    return this.#lines.filter((line) => line.event === event);
-  }
-
-  /**
-   * The last lines Godot printed, one per line, for error messages.
-   *
-   * @param count How many.
-   * @returns The text.
-   */
-  tail(count = 20): string {
-    return this.#log.slice(-count).join("\n  ");
-  }
-
-  /**
-   * Waits for Godot to exit by itself.
-   *
-   * @param timeoutMs How long to wait.
-   * @returns True if it exited in time.
-   */
-  async waitExit(timeoutMs: number): Promise<boolean> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const result = await Promise.race([this.#exited.then(() => true as const), late]);
-    clearTimeout(timer);
-    return result;
-  }
-
-  /**
-   * Kills Godot (SIGKILL) unless it already exited, and waits for it.
-   *
-   * @returns Resolves once it is gone.
-   */
-  async kill(): Promise<void> {
-    if (this.#exitCode === undefined) this.#child.kill("SIGKILL");
-    await this.#exited;
-    this.#child.stdout!.destroy();
-    this.#child.stderr!.destroy();
-  }
-
-  #onData(chunk: string): void {
-    this.#partial += chunk;
-    let newline: number;
-    while ((newline = this.#partial.indexOf("\n")) >= 0) {
-      const text = this.#partial.slice(0, newline);
-      this.#partial = this.#partial.slice(newline + 1);
-      if (!text.startsWith("{")) continue; // Godot's banner
-      this.#log.push(text);
-      let line: GodotLine;
-      try {
-        line = JSON.parse(text) as GodotLine;
-      } catch {
-        continue;
-      }
-      const waiter = this.#waiters.find((w) => w.match(line));
-      if (waiter !== undefined) {
-        this.#waiters = this.#waiters.filter((w) => w !== waiter);
-        waiter.resolve(line);
-      } else {
-        this.#lines.push(line);
-      }
-    }
+    super(child, { name: "Godot", parse: parseGodotLine });
   }
 }

@@ -6,11 +6,12 @@
  * @module
  */
 
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { JsonLineProcess } from "../helpers/json_line_process.ts";
 
 /** One line of the peer's output. */
 export interface PeerLine {
@@ -138,21 +139,17 @@ export function pyenetPython(): string {
   throw new Error("Cannot run the pyenet peer: no python3 with the enet module (python3-enet)");
 }
 
-interface Waiter {
-  match: (line: PeerLine) => boolean;
-  resolve: (line: PeerLine) => void;
+/** Parses one stdout line of a peer; a line that is not JSON becomes an "unparsed" event. */
+function parsePeerLine(text: string): PeerLine {
+  try {
+    return JSON.parse(text) as PeerLine;
+  } catch {
+    return { event: "unparsed", message: text };
+  }
 }
 
 /** A running external peer. */
-export class PeerProcess {
-  readonly #child: ChildProcess;
-  readonly #lines: PeerLine[] = [];
-  readonly #log: string[] = [];
-  #waiters: Waiter[] = [];
-  #partial = "";
-  #exited: Promise<void>;
-  #exitCode: number | null | undefined;
-
+export class PeerProcess extends JsonLineProcess<PeerLine> {
   /**
    * Spawns `command args` and starts reading its output.
    *
@@ -160,21 +157,8 @@ export class PeerProcess {
    * @param args Its arguments.
    */
   constructor(command: string, args: readonly string[]) {
-    this.#child = spawn(command, [...args], { stdio: ["pipe", "pipe", "inherit"] });
-    this.#child.stdout!.setEncoding("utf8");
-    this.#child.stdout!.on("data", (chunk: string) => this.#onData(chunk));
-    this.#child.stdin!.on("error", () => {}); // the peer may exit before reading everything
-    this.#exited = new Promise((resolve) => {
-      this.#child.on("error", (error) => {
-        this.#log.push(`spawn error: ${error.message}`);
-        this.#exitCode = null;
-        resolve();
-      });
-      this.#child.on("exit", (code) => {
-        this.#exitCode = code;
-        resolve();
-      });
-    });
+    const child = spawn(command, [...args], { stdio: ["pipe", "pipe", "inherit"] });
+    super(child, { name: "the peer", parse: parsePeerLine });
   }
 
   /**
@@ -229,141 +213,13 @@ export class PeerProcess {
     }
   }
 
-  /** Every line read so far, for failure messages. */
-  get log(): readonly string[] {
-    return this.#log;
-  }
-
-  /** The exit code once the process ended (null when killed), else undefined. */
-  get exitCode(): number | null | undefined {
-    return this.#exitCode;
-  }
-
   /**
    * Writes one command line (see tests/c/enet_peer.c).
    *
    * @param line The command, without the newline.
    */
   command(line: string): void {
-    if (this.#exitCode !== undefined) throw new Error(`Cannot send "${line}": the peer exited`);
-    this.#child.stdin!.write(line + "\n");
-  }
-
-  /**
-   * Takes the first line (already read or still to come) of the given event type that
-   * also satisfies `match`; other lines stay queued.
-   *
-   * @param event Event type.
-   * @param timeoutMs How long to wait.
-   * @param match Extra condition.
-   * @returns The line.
-   * @throws {Error} On timeout, with the peer's recent output.
-   */
-  next(
-    event: string,
-    timeoutMs: number,
-    match: (line: PeerLine) => boolean = () => true,
-  ): Promise<PeerLine> {
-    const test = (line: PeerLine) => line.event === event && match(line);
-    const index = this.#lines.findIndex(test);
-    if (index >= 0) return Promise.resolve(this.#lines.splice(index, 1)[0]);
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        match: test,
-        resolve: (line) => {
-          clearTimeout(timer);
-          resolve(line);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.#waiters = this.#waiters.filter((w) => w !== waiter);
-        const tail = this.#log.slice(-12).join("\n  ");
-        reject(
-          new Error(
-            `Timed out after ${timeoutMs} ms waiting for "${event}"; last lines:\n  ${tail}`,
-          ),
-        );
-      }, timeoutMs);
-      this.#waiters.push(waiter);
-    });
-  }
-
-  /**
-   * Takes `count` lines of one event type, in order.
-   *
-   * @param event Event type.
-   * @param count How many.
-   * @param timeoutMs How long to wait for all of them.
-   * @returns The lines.
-   */
-  async take(event: string, count: number, timeoutMs: number): Promise<PeerLine[]> {
-    const deadline = Date.now() + timeoutMs;
-    const out: PeerLine[] = [];
-    while (out.length < count) out.push(await this.next(event, Math.max(1, deadline - Date.now())));
-    return out;
-  }
-
-  /**
-   * Lines of one event type read so far and not yet taken (they stay queued).
-   *
-   * @param event Event type.
-   * @returns The lines.
-   */
-  pending(event: string): PeerLine[] {
-    return this.#lines.filter((line) => line.event === event);
-  }
-
-  /**
-   * Waits for the process to end by itself.
-   *
-   * @param timeoutMs How long to wait.
-   * @returns True if it ended in time.
-   */
-  async waitExit(timeoutMs: number): Promise<boolean> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    const result = await Promise.race([this.#exited.then(() => true as const), timeout]);
-    clearTimeout(timer);
-    return result;
-  }
-
-  /**
-   * Ends the process (SIGKILL unless it already exited) and waits for it.
-   *
-   * @returns Resolves once it exited.
-   */
-  async kill(): Promise<void> {
-    if (this.#exitCode === undefined) {
-      this.#child.stdin!.end();
-      this.#child.kill("SIGKILL");
-    }
-    await this.#exited;
-    this.#child.stdout!.destroy();
-  }
-
-  #onData(chunk: string): void {
-    this.#partial += chunk;
-    let newline: number;
-    while ((newline = this.#partial.indexOf("\n")) >= 0) {
-      const text = this.#partial.slice(0, newline);
-      this.#partial = this.#partial.slice(newline + 1);
-      if (text.trim() === "") continue;
-      this.#log.push(text);
-      let line: PeerLine;
-      try {
-        line = JSON.parse(text) as PeerLine;
-      } catch {
-        line = { event: "unparsed", message: text };
-      }
-      const waiter = this.#waiters.find((w) => w.match(line));
-      if (waiter !== undefined) {
-        this.#waiters = this.#waiters.filter((w) => w !== waiter);
-        waiter.resolve(line);
-      } else {
-        this.#lines.push(line);
-      }
-    }
+    if (this.exitCode !== undefined) throw new Error(`Cannot send "${line}": the peer exited`);
+    this.child.stdin!.write(line + "\n");
   }
 }
