@@ -8,7 +8,7 @@
  */
 
 import { CommandFlag, ProtocolCommand } from "../protocol/constants.ts";
-import { PeerDefault } from "./constants.ts";
+import { CHANNEL_NONE, PeerDefault } from "./constants.ts";
 import type { Host } from "./host.ts";
 import { queueOutgoingCommand } from "./outgoing.ts";
 import type { Peer } from "./peer.ts";
@@ -117,16 +117,13 @@ export function bandwidthThrottle(host: Host): void {
         {
           command: ProtocolCommand.BANDWIDTH_LIMIT,
           flags: CommandFlag.ACKNOWLEDGE,
-          channelID: 0xff,
+          channelID: CHANNEL_NONE,
           reliableSequenceNumber: 0,
           outgoingBandwidth: host.outgoingBandwidth,
           incomingBandwidth: peer.incomingBandwidthThrottleEpoch === now
             ? peer.outgoingBandwidth
             : bandwidthLimit,
         },
-        null,
-        0,
-        0,
       );
     }
   }

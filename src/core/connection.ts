@@ -8,14 +8,12 @@
 
 import { CommandFlag, ProtocolCommand, ProtocolLimit } from "../protocol/constants.ts";
 import { Channel } from "./channel.ts";
-import { PeerDefault, PeerFlag } from "./constants.ts";
+import { CHANNEL_NONE, PeerDefault, PeerFlag } from "./constants.ts";
 import { onDisconnect } from "./dispatch.ts";
 import { resetIncomingCommands } from "./incoming.ts";
 import { hasOutgoingCommands, queueOutgoingCommand } from "./outgoing.ts";
 import type { Peer } from "./peer.ts";
 import { PeerState } from "./types.ts";
-
-const CHANNEL_NONE = 0xff;
 
 /**
  * Gives the peer `count` fresh channels.
@@ -128,9 +126,6 @@ export function pingPeer(peer: Peer): void {
       channelID: CHANNEL_NONE,
       reliableSequenceNumber: 0,
     },
-    null,
-    0,
-    0,
   );
 }
 
@@ -164,9 +159,6 @@ export function throttleConfigurePeer(
       packetThrottleAcceleration: acceleration,
       packetThrottleDeceleration: deceleration,
     },
-    null,
-    0,
-    0,
   );
 }
 
@@ -180,9 +172,6 @@ function queueDisconnect(peer: Peer, flags: number, data: number): void {
       reliableSequenceNumber: 0,
       data,
     },
-    null,
-    0,
-    0,
   );
 }
 

@@ -51,3 +51,5 @@ export const PROTOCOL_HEADER_SIZE = 4;
 export const CHECKSUM_SLOT_SIZE = 4;
 /** Most buffers one datagram may gather (`ENET_BUFFER_MAXIMUM`). */
 export const BUFFER_MAXIMUM = 1 + 2 * 32;
+/** The channel id of connection-level commands (CONNECT, PING, DISCONNECT, …). */
+export const CHANNEL_NONE = 0xff;

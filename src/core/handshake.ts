@@ -6,9 +6,14 @@
  * @module
  */
 
-import type { ConnectCommand, VerifyConnectCommand } from "../protocol/command.ts";
+import type {
+  CommandHeader,
+  ConnectCommand,
+  ConnectFields,
+  VerifyConnectCommand,
+} from "../protocol/command.ts";
 import { CommandFlag, HeaderFlag, ProtocolCommand, ProtocolLimit } from "../protocol/constants.ts";
-import { PeerDefault } from "./constants.ts";
+import { CHANNEL_NONE, PeerDefault } from "./constants.ts";
 import { setupChannels } from "./connection.ts";
 import { dispatchZombie, notifyConnect } from "./dispatch.ts";
 import type { Host } from "./host.ts";
@@ -18,7 +23,6 @@ import type { Peer } from "./peer.ts";
 import { type PeerAddress, PeerState } from "./types.ts";
 
 const SESSION_LIMIT = HeaderFlag.SESSION_MASK >> HeaderFlag.SESSION_SHIFT;
-const CHANNEL_NONE = 0xff;
 
 /**
  * Clamps a window size to the protocol's 4096..65536.
@@ -34,34 +38,70 @@ export function clampWindowSize(size: number): number {
 }
 
 /**
- * The window size for a bandwidth in bytes/s: 4096 per 64 KiB/s, clamped.
+ * The window size for a bandwidth in bytes/s: 4096 per 64 KiB/s, clamped; the largest
+ * window for 0 (unlimited).
  *
- * @param bandwidth Bytes per second, not 0.
+ * @param bandwidth Bytes per second, 0 = unlimited.
  * @returns The window size.
  */
 export function windowSizeForBandwidth(bandwidth: number): number {
+  if (bandwidth === 0) return ProtocolLimit.MAXIMUM_WINDOW_SIZE;
   return clampWindowSize(
     Math.floor(bandwidth / PeerDefault.WINDOW_SIZE_SCALE) * ProtocolLimit.MINIMUM_WINDOW_SIZE,
   );
 }
 
 /**
- * The window size of a connection from our outgoing and its incoming bandwidth.
+ * The window size of a connection from our outgoing and its incoming bandwidth: that of
+ * the lower one, or of the limited one when the other is unlimited.
  *
  * @param hostOutgoing Our outgoing bandwidth (0 = unlimited).
  * @param peerIncoming The remote side's incoming bandwidth (0 = unlimited).
  * @returns The window size.
  */
 export function connectionWindowSize(hostOutgoing: number, peerIncoming: number): number {
-  if (hostOutgoing === 0 && peerIncoming === 0) return ProtocolLimit.MAXIMUM_WINDOW_SIZE;
-  if (hostOutgoing === 0 || peerIncoming === 0) {
-    return windowSizeForBandwidth(Math.max(hostOutgoing, peerIncoming));
-  }
-  return windowSizeForBandwidth(Math.min(hostOutgoing, peerIncoming));
+  return windowSizeForBandwidth(
+    hostOutgoing === 0 || peerIncoming === 0
+      ? Math.max(hostOutgoing, peerIncoming)
+      : Math.min(hostOutgoing, peerIncoming),
+  );
 }
 
-function clampMtu(mtu: number): number {
-  return Math.min(Math.max(mtu, ProtocolLimit.MINIMUM_MTU), ProtocolLimit.MAXIMUM_MTU);
+/** Lowers the peer's MTU to the one the remote side announced, clamped to 576..4096. */
+function adoptMtu(peer: Peer, announced: number): void {
+  const mtu = Math.min(Math.max(announced, ProtocolLimit.MINIMUM_MTU), ProtocolLimit.MAXIMUM_MTU);
+  if (mtu < peer.mtu) peer.mtu = mtu;
+}
+
+/**
+ * The fields CONNECT and VERIFY_CONNECT share, as this side announces them: our peer id,
+ * the given session ids, window size and channel count, the peer's MTU, connect id and
+ * throttle parameters, and our bandwidth. Built once per connection.
+ */
+function handshakeFields(
+  peer: Peer,
+  incomingSessionID: number,
+  outgoingSessionID: number,
+  windowSize: number,
+  channelCount: number,
+): CommandHeader & ConnectFields {
+  return {
+    flags: CommandFlag.ACKNOWLEDGE,
+    channelID: CHANNEL_NONE,
+    reliableSequenceNumber: 0,
+    outgoingPeerID: peer.incomingPeerID,
+    incomingSessionID,
+    outgoingSessionID,
+    mtu: peer.mtu,
+    windowSize,
+    channelCount,
+    incomingBandwidth: peer.host.incomingBandwidth,
+    outgoingBandwidth: peer.host.outgoingBandwidth,
+    packetThrottleInterval: peer.packetThrottleInterval,
+    packetThrottleAcceleration: peer.packetThrottleAcceleration,
+    packetThrottleDeceleration: peer.packetThrottleDeceleration,
+    connectID: peer.connectID,
+  };
 }
 
 /**
@@ -90,34 +130,18 @@ export function connectPeer(
   peer.address = { address: address.address, port: address.port };
   peer.connectID = host.random();
   peer.mtu = host.mtu;
-  peer.windowSize = host.outgoingBandwidth === 0
-    ? ProtocolLimit.MAXIMUM_WINDOW_SIZE
-    : windowSizeForBandwidth(host.outgoingBandwidth);
-  queueOutgoingCommand(
-    peer,
-    {
-      command: ProtocolCommand.CONNECT,
-      flags: CommandFlag.ACKNOWLEDGE,
-      channelID: CHANNEL_NONE,
-      reliableSequenceNumber: 0,
-      outgoingPeerID: peer.incomingPeerID,
-      incomingSessionID: peer.incomingSessionID,
-      outgoingSessionID: peer.outgoingSessionID,
-      mtu: peer.mtu,
-      windowSize: peer.windowSize,
+  peer.windowSize = windowSizeForBandwidth(host.outgoingBandwidth);
+  queueOutgoingCommand(peer, {
+    command: ProtocolCommand.CONNECT,
+    ...handshakeFields(
+      peer,
+      peer.incomingSessionID,
+      peer.outgoingSessionID,
+      peer.windowSize,
       channelCount,
-      incomingBandwidth: host.incomingBandwidth,
-      outgoingBandwidth: host.outgoingBandwidth,
-      packetThrottleInterval: peer.packetThrottleInterval,
-      packetThrottleAcceleration: peer.packetThrottleAcceleration,
-      packetThrottleDeceleration: peer.packetThrottleDeceleration,
-      connectID: peer.connectID,
-      data: data >>> 0,
-    },
-    null,
-    0,
-    0,
-  );
+    ),
+    data: data >>> 0,
+  });
   return peer;
 }
 
@@ -185,35 +209,17 @@ export function handleConnect(host: Host, from: PeerAddress, command: ConnectCom
   );
   peer.incomingSessionID = outgoingSessionID;
 
-  const mtu = clampMtu(command.mtu);
-  if (mtu < peer.mtu) peer.mtu = mtu;
+  adoptMtu(peer, command.mtu);
   peer.windowSize = connectionWindowSize(host.outgoingBandwidth, peer.incomingBandwidth);
-  let windowSize = host.incomingBandwidth === 0
-    ? ProtocolLimit.MAXIMUM_WINDOW_SIZE
-    : Math.floor(host.incomingBandwidth / PeerDefault.WINDOW_SIZE_SCALE) *
-      ProtocolLimit.MINIMUM_WINDOW_SIZE;
-  if (windowSize > command.windowSize) windowSize = command.windowSize;
-  windowSize = clampWindowSize(windowSize);
-
+  const windowSize = Math.min(
+    windowSizeForBandwidth(host.incomingBandwidth),
+    clampWindowSize(command.windowSize),
+  );
   const verify: VerifyConnectCommand = {
     command: ProtocolCommand.VERIFY_CONNECT,
-    flags: CommandFlag.ACKNOWLEDGE,
-    channelID: CHANNEL_NONE,
-    reliableSequenceNumber: 0,
-    outgoingPeerID: peer.incomingPeerID,
-    incomingSessionID,
-    outgoingSessionID,
-    mtu: peer.mtu,
-    windowSize,
-    channelCount,
-    incomingBandwidth: host.incomingBandwidth,
-    outgoingBandwidth: host.outgoingBandwidth,
-    packetThrottleInterval: peer.packetThrottleInterval,
-    packetThrottleAcceleration: peer.packetThrottleAcceleration,
-    packetThrottleDeceleration: peer.packetThrottleDeceleration,
-    connectID: peer.connectID,
+    ...handshakeFields(peer, incomingSessionID, outgoingSessionID, windowSize, channelCount),
   };
-  queueOutgoingCommand(peer, verify, null, 0, 0);
+  queueOutgoingCommand(peer, verify);
   return peer;
 }
 
@@ -247,8 +253,7 @@ export function handleVerifyConnect(peer: Peer, command: VerifyConnectCommand): 
   peer.outgoingPeerID = command.outgoingPeerID;
   peer.incomingSessionID = command.incomingSessionID;
   peer.outgoingSessionID = command.outgoingSessionID;
-  const mtu = clampMtu(command.mtu);
-  if (mtu < peer.mtu) peer.mtu = mtu;
+  adoptMtu(peer, command.mtu);
   const windowSize = clampWindowSize(command.windowSize);
   if (windowSize < peer.windowSize) peer.windowSize = windowSize;
   peer.incomingBandwidth = command.incomingBandwidth;

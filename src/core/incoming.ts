@@ -38,6 +38,60 @@ export function inReceiveWindow(channel: Channel, sequenceNumber: number): boole
 }
 
 /**
+ * Walks an incoming queue backwards to where the command numbered
+ * (`reliableSequenceNumber`, `unreliableSequenceNumber`) stands or belongs, in C ENet's
+ * order: by reliable sequence number, wrap-aware around the channel's
+ * `incomingReliableSequenceNumber`, then by unreliable sequence number (always 0 in the
+ * reliable queue).
+ *
+ * @param list The channel's reliable or unreliable queue.
+ * @param incomingReliable The channel's `incomingReliableSequenceNumber`.
+ * @param reliableSequenceNumber The reliable sequence number looked for.
+ * @param unreliableSequenceNumber The unreliable sequence number looked for.
+ * @returns The command with those numbers (see `hasSequenceNumbers`), else the node after
+ * which such a command belongs (`list.end` for the front).
+ */
+export function findIncomingCommand(
+  list: List<IncomingCommand>,
+  incomingReliable: number,
+  reliableSequenceNumber: number,
+  unreliableSequenceNumber: number,
+): ListNode {
+  let current = list.end.prev;
+  for (; current !== list.end; current = current.prev) {
+    const queued = current as IncomingCommand;
+    if (reliableSequenceNumber >= incomingReliable) {
+      if (queued.reliableSequenceNumber < incomingReliable) continue;
+    } else if (queued.reliableSequenceNumber >= incomingReliable) break;
+    if (queued.reliableSequenceNumber < reliableSequenceNumber) break;
+    if (queued.reliableSequenceNumber > reliableSequenceNumber) continue;
+    if (queued.unreliableSequenceNumber <= unreliableSequenceNumber) break;
+  }
+  return current;
+}
+
+/**
+ * True when `node`, found by `findIncomingCommand`, is a queued command with exactly
+ * these numbers.
+ *
+ * @param node What `findIncomingCommand` returned.
+ * @param list The queue it searched.
+ * @param reliableSequenceNumber The reliable sequence number looked for.
+ * @param unreliableSequenceNumber The unreliable sequence number looked for.
+ * @returns Whether the numbers are already queued.
+ */
+export function hasSequenceNumbers(
+  node: ListNode,
+  list: List<IncomingCommand>,
+  reliableSequenceNumber: number,
+  unreliableSequenceNumber: number,
+): node is IncomingCommand {
+  return node !== list.end &&
+    (node as IncomingCommand).reliableSequenceNumber === reliableSequenceNumber &&
+    (node as IncomingCommand).unreliableSequenceNumber === unreliableSequenceNumber;
+}
+
+/**
  * Queues a received SEND command's packet in its channel, in order, and dispatches what
  * became deliverable.
  *
@@ -80,18 +134,8 @@ export function queueIncomingCommand(
     case ProtocolCommand.SEND_RELIABLE: {
       if (reliableSequenceNumber === incomingReliable) return discard;
       const list = channel.incomingReliableCommands;
-      let current = list.end.prev;
-      for (; current !== list.end; current = current.prev) {
-        const queued = current as IncomingCommand;
-        if (reliableSequenceNumber >= incomingReliable) {
-          if (queued.reliableSequenceNumber < incomingReliable) continue;
-        } else if (queued.reliableSequenceNumber >= incomingReliable) break;
-        if (queued.reliableSequenceNumber <= reliableSequenceNumber) {
-          if (queued.reliableSequenceNumber < reliableSequenceNumber) break;
-          return discard;
-        }
-      }
-      position = current;
+      position = findIncomingCommand(list, incomingReliable, reliableSequenceNumber, 0);
+      if (hasSequenceNumbers(position, list, reliableSequenceNumber, 0)) return discard;
       break;
     }
     case ProtocolCommand.SEND_UNRELIABLE:
@@ -103,20 +147,15 @@ export function queueIncomingCommand(
         return discard;
       }
       const list = channel.incomingUnreliableCommands;
-      let current = list.end.prev;
-      for (; current !== list.end; current = current.prev) {
-        const queued = current as IncomingCommand;
-        if (reliableSequenceNumber >= incomingReliable) {
-          if (queued.reliableSequenceNumber < incomingReliable) continue;
-        } else if (queued.reliableSequenceNumber >= incomingReliable) break;
-        if (queued.reliableSequenceNumber < reliableSequenceNumber) break;
-        if (queued.reliableSequenceNumber > reliableSequenceNumber) continue;
-        if (queued.unreliableSequenceNumber <= unreliableSequenceNumber) {
-          if (queued.unreliableSequenceNumber < unreliableSequenceNumber) break;
-          return discard;
-        }
+      position = findIncomingCommand(
+        list,
+        incomingReliable,
+        reliableSequenceNumber,
+        unreliableSequenceNumber,
+      );
+      if (hasSequenceNumbers(position, list, reliableSequenceNumber, unreliableSequenceNumber)) {
+        return discard;
       }
-      position = current;
       break;
     }
     case ProtocolCommand.SEND_UNSEQUENCED:

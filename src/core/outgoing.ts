@@ -15,7 +15,12 @@ import {
 } from "../protocol/constants.ts";
 import { copyToSlab } from "./byte_slab.ts";
 import { OutgoingCommand } from "./commands.ts";
-import { CHECKSUM_SLOT_SIZE, PeerDefault, PROTOCOL_HEADER_SIZE } from "./constants.ts";
+import {
+  CHANNEL_NONE,
+  CHECKSUM_SLOT_SIZE,
+  PeerDefault,
+  PROTOCOL_HEADER_SIZE,
+} from "./constants.ts";
 import type { Peer } from "./peer.ts";
 import { type Packet, PacketFlag, PeerState } from "./types.ts";
 
@@ -32,7 +37,6 @@ export const SendResult = {
 export type SendResult = (typeof SendResult)[keyof typeof SendResult];
 
 const SEND_FRAGMENT_SIZE = COMMAND_SIZES[ProtocolCommand.SEND_FRAGMENT];
-const CHANNEL_NONE = 0xff;
 
 /**
  * Numbers a new outgoing command and appends it to the right queue.
@@ -94,7 +98,7 @@ export function setupOutgoingCommand(peer: Peer, outgoing: OutgoingCommand): voi
  *
  * @param peer The peer.
  * @param command The wire command (payload views into `packet`).
- * @param packet The packet carrying the payload, or `null`.
+ * @param packet The packet carrying the payload; none (`null`) for protocol commands.
  * @param offset Payload offset in the packet.
  * @param length Payload length.
  * @returns The queued record.
@@ -102,9 +106,9 @@ export function setupOutgoingCommand(peer: Peer, outgoing: OutgoingCommand): voi
 export function queueOutgoingCommand(
   peer: Peer,
   command: Command,
-  packet: Packet | null,
-  offset: number,
-  length: number,
+  packet: Packet | null = null,
+  offset = 0,
+  length = 0,
 ): OutgoingCommand {
   const outgoing = new OutgoingCommand(command);
   outgoing.fragmentOffset = offset;

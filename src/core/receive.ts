@@ -25,7 +25,6 @@ import {
   handleSendFragment,
   handleSendReliable,
   handleSendUnreliable,
-  handleSendUnreliableFragment,
   handleSendUnsequenced,
 } from "./receive_data.ts";
 import { type PeerAddress, PeerState } from "./types.ts";
@@ -89,7 +88,7 @@ export function handleIncomingDatagram(host: Host, from: PeerAddress, bytes: Uin
   reader.reset(data, headerSize, data.length);
   for (;;) {
     const command = reader.next();
-    if (command === null) return !reader.malformed;
+    if (command === null) return !reader.malformed || isZeroPadding(data, reader.offset);
     if (peer === null && command.command !== ProtocolCommand.CONNECT) return false;
     if (command.command === ProtocolCommand.CONNECT) {
       if (peer !== null) return false;
@@ -119,6 +118,17 @@ export function handleIncomingDatagram(host: Host, from: PeerAddress, bytes: Uin
   }
 }
 
+/**
+ * True when `bytes` hold only zeros from `offset` on. Godot's FastLZ mode pads bodies
+ * under 16 bytes with zeros before compressing, so they decompress with a zero tail; C
+ * ENet ends the commands at command number 0 without error, and so do we: such a tail is
+ * not counted as malformed.
+ */
+function isZeroPadding(bytes: Uint8Array, offset: number): boolean {
+  for (let i = offset; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
 function acknowledge(peer: Peer, command: Command, sentTime: number): void {
   queueAcknowledgement(
     peer,
@@ -146,13 +156,12 @@ function handleCommand(host: Host, peer: Peer, command: Command): boolean {
     case ProtocolCommand.SEND_UNSEQUENCED:
       return handleSendUnsequenced(peer, command);
     case ProtocolCommand.SEND_FRAGMENT:
+    case ProtocolCommand.SEND_UNRELIABLE_FRAGMENT:
       return handleSendFragment(peer, command);
     case ProtocolCommand.BANDWIDTH_LIMIT:
       return handleBandwidthLimit(peer, command);
     case ProtocolCommand.THROTTLE_CONFIGURE:
       return handleThrottleConfigure(peer, command);
-    case ProtocolCommand.SEND_UNRELIABLE_FRAGMENT:
-      return handleSendUnreliableFragment(peer, command);
     default:
       return false;
   }

@@ -20,19 +20,21 @@ import { PeerDefault } from "./constants.ts";
 import {
   dispatchIncomingReliableCommands,
   dispatchIncomingUnreliableCommands,
+  findIncomingCommand,
+  hasSequenceNumbers,
   inReceiveWindow,
   queueIncomingCommand,
 } from "./incoming.ts";
-import type { ListNode } from "./list.ts";
 import type { Peer } from "./peer.ts";
 import { PacketFlag, PeerState } from "./types.ts";
 
 const UNSEQUENCED_WINDOW_SIZE = PeerDefault.UNSEQUENCED_WINDOW_SIZE;
 
-/** True when the peer may receive data on `channelID`. */
-function canReceive(peer: Peer, channelID: number): boolean {
+/** True when the peer may receive `length` payload bytes on `channelID`. */
+function canReceive(peer: Peer, channelID: number, length: number): boolean {
   return channelID < peer.channelCount &&
-    (peer.state === PeerState.CONNECTED || peer.state === PeerState.DISCONNECT_LATER);
+    (peer.state === PeerState.CONNECTED || peer.state === PeerState.DISCONNECT_LATER) &&
+    length <= peer.host.maximumPacketSize;
 }
 
 /**
@@ -43,8 +45,7 @@ function canReceive(peer: Peer, channelID: number): boolean {
  * @returns False when invalid.
  */
 export function handleSendReliable(peer: Peer, command: SendReliableCommand): boolean {
-  if (!canReceive(peer, command.channelID)) return false;
-  if (command.data.length > peer.host.maximumPacketSize) return false;
+  if (!canReceive(peer, command.channelID, command.data.length)) return false;
   return queueIncomingCommand(
     peer,
     command.channelID,
@@ -66,8 +67,7 @@ export function handleSendReliable(peer: Peer, command: SendReliableCommand): bo
  * @returns False when invalid.
  */
 export function handleSendUnreliable(peer: Peer, command: SendUnreliableCommand): boolean {
-  if (!canReceive(peer, command.channelID)) return false;
-  if (command.data.length > peer.host.maximumPacketSize) return false;
+  if (!canReceive(peer, command.channelID, command.data.length)) return false;
   return queueIncomingCommand(
     peer,
     command.channelID,
@@ -89,8 +89,7 @@ export function handleSendUnreliable(peer: Peer, command: SendUnreliableCommand)
  * @returns False when invalid.
  */
 export function handleSendUnsequenced(peer: Peer, command: SendUnsequencedCommand): boolean {
-  if (!canReceive(peer, command.channelID)) return false;
-  if (command.data.length > peer.host.maximumPacketSize) return false;
+  if (!canReceive(peer, command.channelID, command.data.length)) return false;
   let group = command.unsequencedGroup;
   const index = group % UNSEQUENCED_WINDOW_SIZE;
   if (group < peer.incomingUnsequencedGroup) group += 0x10000;
@@ -152,127 +151,71 @@ function storeFragment(start: IncomingCommand, command: SendFragmentCommand): bo
   return start.fragmentsRemaining <= 0;
 }
 
-/** A matching reassembly already queued, `undefined` when none, `null` when inconsistent. */
-function findStart(
-  list: { end: ListNode },
-  incomingReliable: number,
-  reliableSequenceNumber: number,
-  unreliableSequenceNumber: number | null,
-  command: SendFragmentCommand,
-): IncomingCommand | undefined | null {
-  for (let node = list.end.prev; node !== list.end; node = node.prev) {
-    const incoming = node as IncomingCommand;
-    if (reliableSequenceNumber >= incomingReliable) {
-      if (incoming.reliableSequenceNumber < incomingReliable) continue;
-    } else if (incoming.reliableSequenceNumber >= incomingReliable) break;
-    if (unreliableSequenceNumber === null) {
-      if (incoming.reliableSequenceNumber > reliableSequenceNumber) continue;
-      if (incoming.reliableSequenceNumber < reliableSequenceNumber) break;
-    } else {
-      if (incoming.reliableSequenceNumber < reliableSequenceNumber) break;
-      if (incoming.reliableSequenceNumber > reliableSequenceNumber) continue;
-      if (incoming.unreliableSequenceNumber > unreliableSequenceNumber) continue;
-      if (incoming.unreliableSequenceNumber < unreliableSequenceNumber) break;
-    }
-    if (
-      incoming.commandNumber !== command.command ||
-      command.totalLength !== incoming.packet!.data.length ||
-      command.fragmentCount !== incoming.fragmentCount
-    ) {
-      return null;
-    }
-    return incoming;
-  }
-  return undefined;
-}
-
 /**
- * SEND_FRAGMENT: one fragment of a reliable packet.
+ * SEND_FRAGMENT and SEND_UNRELIABLE_FRAGMENT: one fragment of a packet, reassembled in
+ * the first fragment's queue slot. A reliable packet is numbered by its first fragment's
+ * reliable sequence number (`startSequenceNumber`); an unreliable one by the reliable
+ * sequence number it follows, then its first fragment's unreliable sequence number.
  *
  * @param peer The peer.
  * @param command The command.
  * @returns False when invalid.
  */
 export function handleSendFragment(peer: Peer, command: SendFragmentCommand): boolean {
-  if (!canReceive(peer, command.channelID)) return false;
   const fragmentLength = command.data.length;
-  if (fragmentLength === 0 || fragmentLength > peer.host.maximumPacketSize) return false;
+  if (fragmentLength === 0 || !canReceive(peer, command.channelID, fragmentLength)) return false;
   const channel = peer.channels[command.channelID];
-  const startSequenceNumber = command.startSequenceNumber;
-  if (!inReceiveWindow(channel, startSequenceNumber)) return true;
-  if (!fragmentFieldsValid(peer, command)) return false;
-  let start = findStart(
-    channel.incomingReliableCommands,
-    channel.incomingReliableSequenceNumber,
-    startSequenceNumber,
-    null,
-    command,
-  );
-  if (start === null) return false;
-  if (start === undefined) {
-    const queued = queueIncomingCommand(
-      peer,
-      command.channelID,
-      ProtocolCommand.SEND_FRAGMENT,
-      startSequenceNumber,
-      0,
-      null,
-      command.totalLength,
-      PacketFlag.RELIABLE,
-      command.fragmentCount,
-    );
-    if (queued === null) return false;
-    start = queued;
-  }
-  if (storeFragment(start, command)) dispatchIncomingReliableCommands(peer, channel, null);
-  return true;
-}
-
-/**
- * SEND_UNRELIABLE_FRAGMENT: one fragment of an unreliable packet.
- *
- * @param peer The peer.
- * @param command The command.
- * @returns False when invalid.
- */
-export function handleSendUnreliableFragment(peer: Peer, command: SendFragmentCommand): boolean {
-  if (!canReceive(peer, command.channelID)) return false;
-  const fragmentLength = command.data.length;
-  if (fragmentLength === 0 || fragmentLength > peer.host.maximumPacketSize) return false;
-  const channel = peer.channels[command.channelID];
-  const reliableSequenceNumber = command.reliableSequenceNumber;
-  const startSequenceNumber = command.startSequenceNumber;
+  const incomingReliable = channel.incomingReliableSequenceNumber;
+  const reliable = command.command === ProtocolCommand.SEND_FRAGMENT;
+  const reliableSequenceNumber = reliable
+    ? command.startSequenceNumber
+    : command.reliableSequenceNumber;
+  const unreliableSequenceNumber = reliable ? 0 : command.startSequenceNumber;
   if (!inReceiveWindow(channel, reliableSequenceNumber)) return true;
   if (
-    reliableSequenceNumber === channel.incomingReliableSequenceNumber &&
-    startSequenceNumber <= channel.incomingUnreliableSequenceNumber
+    !reliable &&
+    reliableSequenceNumber === incomingReliable &&
+    unreliableSequenceNumber <= channel.incomingUnreliableSequenceNumber
   ) {
     return true;
   }
   if (!fragmentFieldsValid(peer, command)) return false;
-  let start = findStart(
-    channel.incomingUnreliableCommands,
-    channel.incomingReliableSequenceNumber,
+
+  const list = reliable ? channel.incomingReliableCommands : channel.incomingUnreliableCommands;
+  const found = findIncomingCommand(
+    list,
+    incomingReliable,
     reliableSequenceNumber,
-    startSequenceNumber,
-    command,
+    unreliableSequenceNumber,
   );
-  if (start === null) return false;
-  if (start === undefined) {
-    const queued = queueIncomingCommand(
+  let start: IncomingCommand | null;
+  if (hasSequenceNumbers(found, list, reliableSequenceNumber, unreliableSequenceNumber)) {
+    // The fragment must belong to the packet being reassembled there.
+    if (
+      found.commandNumber !== command.command ||
+      found.packet!.data.length !== command.totalLength ||
+      found.fragmentCount !== command.fragmentCount
+    ) {
+      return false;
+    }
+    start = found;
+  } else {
+    start = queueIncomingCommand(
       peer,
       command.channelID,
-      ProtocolCommand.SEND_UNRELIABLE_FRAGMENT,
+      command.command,
       reliableSequenceNumber,
-      startSequenceNumber,
+      unreliableSequenceNumber,
       null,
       command.totalLength,
-      PacketFlag.UNRELIABLE_FRAGMENT,
+      reliable ? PacketFlag.RELIABLE : PacketFlag.UNRELIABLE_FRAGMENT,
       command.fragmentCount,
     );
-    if (queued === null) return false;
-    start = queued;
+    if (start === null) return false;
   }
-  if (storeFragment(start, command)) dispatchIncomingUnreliableCommands(peer, channel, null);
+  if (storeFragment(start, command)) {
+    if (reliable) dispatchIncomingReliableCommands(peer, channel, null);
+    else dispatchIncomingUnreliableCommands(peer, channel, null);
+  }
   return true;
 }

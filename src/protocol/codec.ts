@@ -13,22 +13,22 @@
  * @module
  */
 
-import type { Command } from "./command.ts";
+import type { Command, ConnectCommand, VerifyConnectCommand } from "./command.ts";
 import { COMMAND_HEADER_SIZE, COMMAND_SIZES, ProtocolCommand } from "./constants.ts";
 
 const COMMAND_NUMBER_MASK = ProtocolCommand.MASK;
 /** The command byte's bits above the command number: flags, kept as received. */
 const COMMAND_FLAGS_MASK = 0xf0;
 const MAXIMUM_DATA_LENGTH = 0xffff;
+/** The payload of commands without one: never read, shared. */
+const EMPTY = new Uint8Array(0);
 
-/** True for the commands whose fixed part is followed by a payload. */
-function hasPayload(command: number): boolean {
-  return command === ProtocolCommand.SEND_RELIABLE ||
-    command === ProtocolCommand.SEND_UNRELIABLE ||
-    command === ProtocolCommand.SEND_FRAGMENT ||
-    command === ProtocolCommand.SEND_UNSEQUENCED ||
-    command === ProtocolCommand.SEND_UNRELIABLE_FRAGMENT;
-}
+/**
+ * Where each command's 16-bit `dataLength` sits, from the command's start, indexed by
+ * command number; 0 for the commands without a payload. The payload follows the fixed
+ * part (`COMMAND_SIZES`).
+ */
+const DATA_LENGTH_OFFSETS: readonly number[] = [0, 0, 0, 0, 0, 0, 4, 6, 6, 6, 0, 0, 6];
 
 function fixedSize(cmd: Command, verb: string): number {
   const n = cmd.command;
@@ -60,7 +60,9 @@ function fixedSize(cmd: Command, verb: string): number {
  */
 export function commandSize(cmd: Command): number {
   const size = fixedSize(cmd, "size");
-  return hasPayload(cmd.command) ? size + (cmd as { data: Uint8Array }).data.length : size;
+  return DATA_LENGTH_OFFSETS[cmd.command] === 0
+    ? size
+    : size + (cmd as { data: Uint8Array }).data.length;
 }
 
 function put16(buf: Uint8Array, at: number, value: number): void {
@@ -114,7 +116,8 @@ function get32(buf: Uint8Array, at: number): number {
  */
 export function writeCommand(buf: Uint8Array, offset: number, cmd: Command): number {
   const size = fixedSize(cmd, "write");
-  const payload = hasPayload(cmd.command) ? (cmd as { data: Uint8Array }).data : undefined;
+  const dataLengthAt = DATA_LENGTH_OFFSETS[cmd.command];
+  const payload = dataLengthAt === 0 ? undefined : (cmd as { data: Uint8Array }).data;
   const dataLength = payload === undefined ? 0 : payload.length;
   if (dataLength > MAXIMUM_DATA_LENGTH) {
     throw new RangeError(
@@ -132,6 +135,10 @@ export function writeCommand(buf: Uint8Array, offset: number, cmd: Command): num
   buf[offset + 1] = cmd.channelID;
   put16(buf, offset + 2, cmd.reliableSequenceNumber);
   const at = offset + COMMAND_HEADER_SIZE;
+  if (payload !== undefined) {
+    put16(buf, offset + dataLengthAt, dataLength);
+    buf.set(payload, offset + size);
+  }
   switch (cmd.command) {
     case ProtocolCommand.ACKNOWLEDGE:
       put16(buf, at, cmd.receivedReliableSequenceNumber);
@@ -157,22 +164,17 @@ export function writeCommand(buf: Uint8Array, offset: number, cmd: Command): num
       put32(buf, at, cmd.data);
       break;
     case ProtocolCommand.PING:
-      break;
     case ProtocolCommand.SEND_RELIABLE:
-      put16(buf, at, dataLength);
       break;
     case ProtocolCommand.SEND_UNRELIABLE:
       put16(buf, at, cmd.unreliableSequenceNumber);
-      put16(buf, at + 2, dataLength);
       break;
     case ProtocolCommand.SEND_UNSEQUENCED:
       put16(buf, at, cmd.unsequencedGroup);
-      put16(buf, at + 2, dataLength);
       break;
     case ProtocolCommand.SEND_FRAGMENT:
     case ProtocolCommand.SEND_UNRELIABLE_FRAGMENT:
       put16(buf, at, cmd.startSequenceNumber);
-      put16(buf, at + 2, dataLength);
       put32(buf, at + 4, cmd.fragmentCount);
       put32(buf, at + 8, cmd.fragmentNumber);
       put32(buf, at + 12, cmd.totalLength);
@@ -188,7 +190,6 @@ export function writeCommand(buf: Uint8Array, offset: number, cmd: Command): num
       put32(buf, at + 8, cmd.packetThrottleDeceleration);
       break;
   }
-  if (payload !== undefined) buf.set(payload, offset + size);
   return end;
 }
 
@@ -280,11 +281,19 @@ export class CommandReader {
     const size = COMMAND_SIZES[command];
     if (start + size > end) return this.#stop();
 
+    let next = start + size;
+    let data: Uint8Array = EMPTY;
+    const dataLengthAt = DATA_LENGTH_OFFSETS[command];
+    if (dataLengthAt !== 0) {
+      next += get16(buf, start + dataLengthAt);
+      if (next > end) return this.#stop();
+      data = buf.subarray(start + size, next);
+    }
+
     const flags = commandByte & COMMAND_FLAGS_MASK;
     const channelID = buf[start + 1];
     const reliableSequenceNumber = get16(buf, start + 2);
     const at = start + COMMAND_HEADER_SIZE;
-    let next = start + size;
     let result: Command;
     switch (command) {
       case ProtocolCommand.ACKNOWLEDGE:
@@ -298,7 +307,9 @@ export class CommandReader {
         };
         break;
       case ProtocolCommand.CONNECT:
-        result = {
+      case ProtocolCommand.VERIFY_CONNECT: {
+        // CONNECT is VERIFY_CONNECT's fields followed by the user data.
+        const connect = {
           command,
           flags,
           channelID,
@@ -315,77 +326,42 @@ export class CommandReader {
           packetThrottleAcceleration: get32(buf, at + 28),
           packetThrottleDeceleration: get32(buf, at + 32),
           connectID: get32(buf, at + 36),
-          data: get32(buf, at + 40),
-        };
+        } as ConnectCommand | VerifyConnectCommand;
+        if (connect.command === ProtocolCommand.CONNECT) connect.data = get32(buf, at + 40);
+        result = connect;
         break;
-      case ProtocolCommand.VERIFY_CONNECT:
-        result = {
-          command,
-          flags,
-          channelID,
-          reliableSequenceNumber,
-          outgoingPeerID: get16(buf, at),
-          incomingSessionID: buf[at + 2],
-          outgoingSessionID: buf[at + 3],
-          mtu: get32(buf, at + 4),
-          windowSize: get32(buf, at + 8),
-          channelCount: get32(buf, at + 12),
-          incomingBandwidth: get32(buf, at + 16),
-          outgoingBandwidth: get32(buf, at + 20),
-          packetThrottleInterval: get32(buf, at + 24),
-          packetThrottleAcceleration: get32(buf, at + 28),
-          packetThrottleDeceleration: get32(buf, at + 32),
-          connectID: get32(buf, at + 36),
-        };
-        break;
+      }
       case ProtocolCommand.DISCONNECT:
         result = { command, flags, channelID, reliableSequenceNumber, data: get32(buf, at) };
         break;
       case ProtocolCommand.PING:
         result = { command, flags, channelID, reliableSequenceNumber };
         break;
-      case ProtocolCommand.SEND_RELIABLE: {
-        next += get16(buf, at);
-        if (next > end) return this.#stop();
-        result = {
-          command,
-          flags,
-          channelID,
-          reliableSequenceNumber,
-          data: buf.subarray(start + size, next),
-        };
+      case ProtocolCommand.SEND_RELIABLE:
+        result = { command, flags, channelID, reliableSequenceNumber, data };
         break;
-      }
-      case ProtocolCommand.SEND_UNRELIABLE: {
-        next += get16(buf, at + 2);
-        if (next > end) return this.#stop();
+      case ProtocolCommand.SEND_UNRELIABLE:
         result = {
           command,
           flags,
           channelID,
           reliableSequenceNumber,
           unreliableSequenceNumber: get16(buf, at),
-          data: buf.subarray(start + size, next),
+          data,
         };
         break;
-      }
-      case ProtocolCommand.SEND_UNSEQUENCED: {
-        next += get16(buf, at + 2);
-        if (next > end) return this.#stop();
+      case ProtocolCommand.SEND_UNSEQUENCED:
         result = {
           command,
           flags,
           channelID,
           reliableSequenceNumber,
           unsequencedGroup: get16(buf, at),
-          data: buf.subarray(start + size, next),
+          data,
         };
         break;
-      }
       case ProtocolCommand.SEND_FRAGMENT:
-      case ProtocolCommand.SEND_UNRELIABLE_FRAGMENT: {
-        next += get16(buf, at + 2);
-        if (next > end) return this.#stop();
+      case ProtocolCommand.SEND_UNRELIABLE_FRAGMENT:
         result = {
           command,
           flags,
@@ -396,10 +372,9 @@ export class CommandReader {
           fragmentNumber: get32(buf, at + 8),
           totalLength: get32(buf, at + 12),
           fragmentOffset: get32(buf, at + 16),
-          data: buf.subarray(start + size, next),
+          data,
         };
         break;
-      }
       case ProtocolCommand.BANDWIDTH_LIMIT:
         result = {
           command,
