@@ -88,7 +88,12 @@ export {
 } from "./adapters/mod.ts";
 
 export type { Compressor } from "./src/core/compressor.ts";
-export { createCompressor, type CreateCompressorOptions } from "./src/compress/mod.ts";
+export {
+  type CodecName,
+  createCompressor,
+  type CreateCompressorOptions,
+  type ZstdBackend,
+} from "./src/compress/mod.ts";
 
 export { HostDriver, type HostDriverOptions } from "./src/driver/host_driver.ts";
 export type { DriverAddress, DriverHost, DriverTransmit } from "./src/driver/driver_host.ts";

@@ -24,10 +24,10 @@ export type { Compressor };
  * COMPRESS_ZLIB and `"zstd"` COMPRESS_ZSTD. Nothing on the wire names the codec:
  * both ends must choose the same one.
  */
-export type CompressionMode = "range-coder" | "fastlz" | "zlib" | "zstd";
+export type CodecName = "range-coder" | "fastlz" | "zlib" | "zstd";
 
-/** Every {@link CompressionMode}, in Godot's enum order (1..4). */
-export const COMPRESSION_MODES: readonly CompressionMode[] = [
+/** Every {@link CodecName}, in Godot's enum order (1..4). */
+export const COMPRESSION_MODES: readonly CodecName[] = [
   "range-coder",
   "fastlz",
   "zlib",

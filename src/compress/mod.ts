@@ -13,13 +13,13 @@
  * @module
  */
 
-import { COMPRESSION_MODES, type CompressionMode, type Compressor } from "./compressor.ts";
+import { type CodecName, COMPRESSION_MODES, type Compressor } from "./compressor.ts";
 import { FastLzCompressor } from "./fastlz.ts";
 import { RangeCoder } from "./range_coder.ts";
 import { ZlibCompressor } from "./zlib.ts";
 import { createZstdCompressor, type ZstdBackend } from "./zstd.ts";
 
-export { COMPRESSION_MODES, type CompressionMode, type Compressor } from "./compressor.ts";
+export { type CodecName, COMPRESSION_MODES, type Compressor } from "./compressor.ts";
 export { RangeCoder } from "./range_coder.ts";
 export { fastlzBound, fastlzCompress, FastLzCompressor, fastlzDecompress } from "./fastlz.ts";
 export { ZLIB_LEVEL, zlibCompressAsync, ZlibCompressor, zlibDecompressAsync } from "./zlib.ts";
@@ -58,7 +58,7 @@ export interface CreateCompressorOptions {
  * @throws {TypeError} for an unknown mode
  */
 export function createCompressor(
-  mode: CompressionMode,
+  mode: CodecName,
   options: CreateCompressorOptions = {},
 ): Promise<Compressor> {
   switch (mode) {

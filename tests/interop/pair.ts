@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import type { CompressionMode } from "../../src/compress/compressor.ts";
+import type { CodecName } from "../../src/compress/compressor.ts";
 import type { Peer } from "../../src/core/peer.ts";
 import { fingerprint, fnv1a } from "./payload.ts";
 import { type PeerLine, PeerProcess } from "./peer_process.ts";
@@ -49,7 +49,7 @@ export interface Pair {
  */
 export async function openTsHost(
   checksum: boolean,
-  mode: "none" | CompressionMode = "none",
+  mode: "none" | CodecName = "none",
 ): Promise<TsHost> {
   // The codecs load only when a test compresses (zstd may bring a wasm module).
   const compressor = mode === "none"
