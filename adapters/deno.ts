@@ -121,7 +121,9 @@ function denoBackend(conn: DenoDatagramConn, transport: SocketTransport): Socket
       const received = conn.receive(scratch);
       receiving = received;
       const [view, from] = await received;
-      return { data: view.slice(), address: from.hostname, port: from.port };
+      // Lent: the transport copies it only if it must queue it, since the next
+      // receive reuses the scratch buffer.
+      return { data: view, address: from.hostname, port: from.port, lent: true };
     },
     close() {
       closed ??= (async () => {

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import { createSocket, type Socket } from "node:dgram";
 import { bindAddress, bindPort, isIPv4 } from "./address.ts";
 import { SendQueue } from "./send_queue.ts";
@@ -60,20 +61,19 @@ function bind(
   transport: SocketTransport,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = createSocket({ type, ipv6Only: false });
+    const socket = createSocket({ type, ipv6Only: false, lookup: numericLookupFor() });
     const onBindError = (error: Error) => {
       socket.close();
       reject(error);
     };
     socket.once("error", onBindError);
     socket.on("message", (message, remote) => {
-      // A plain Uint8Array over the message's own memory; copied when it is a view into
-      // a larger buffer (some runtimes receive into 64 KiB blocks), so a queued
-      // datagram holds only its own bytes.
-      const data = message.byteOffset === 0 && message.buffer.byteLength === message.byteLength
-        ? new Uint8Array(message.buffer)
-        : new Uint8Array(message);
-      transport.deliver(data, remote.address, remote.port);
+      // A plain Uint8Array over the message's memory (not a Buffer, whose slice()
+      // shares memory). When it is a view into a larger block (some runtimes receive
+      // into 64 KiB blocks) it is lent, so a queued datagram gets only its own bytes.
+      const buffer = message.buffer;
+      const data = new Uint8Array(buffer, message.byteOffset, message.byteLength);
+      transport.deliver(data, remote.address, remote.port, buffer.byteLength !== data.byteLength);
     });
     socket.bind(port, address, () => {
       socket.off("error", onBindError);
@@ -84,6 +84,27 @@ function bind(
       resolve(socket);
     });
   });
+}
+
+type LookupCallback = (error: null, address: string, family: number) => void;
+
+/**
+ * The socket's name lookup. Destinations reach the socket already numeric and in its
+ * family (the transport never sends to a host name), so this answers at once: the
+ * send then goes out synchronously instead of a tick later through `dns.lookup`.
+ */
+function numericLookup(address: string, options: unknown, callback: LookupCallback): void {
+  const asked = typeof options === "number" ? options : (options as { family?: unknown })?.family;
+  const family = asked === 4 || asked === 6 ? asked : address.includes(":") ? 6 : 4;
+  callback(null, address, family);
+}
+
+/**
+ * {@linkcode numericLookup} where it helps: not under Deno, whose `node:dgram` then
+ * never finishes closing (it queues sends one at a time anyway, see `SendQueue`).
+ */
+function numericLookupFor(): typeof numericLookup | undefined {
+  return "Deno" in globalThis ? undefined : numericLookup;
 }
 
 /** C ENet's socket buffer sizes (ENET_HOST_RECEIVE_BUFFER_SIZE, ENET_HOST_SEND_BUFFER_SIZE). */
@@ -122,8 +143,11 @@ function nodeBackend(socket: Socket, transport: SocketTransport): SocketBackend 
     family: bound.family === "IPv6" ? "IPv6" : "IPv4",
     localAddress: { address: bound.address, port: bound.port },
     send(data, address, port) {
-      if (queue !== null) return queue.push(data.slice(), address, port);
-      socket.send(data.slice(), port, address, onSent);
+      // A copy, as the socket may send after this returns; Buffer.from copies small
+      // datagrams into a shared pool instead of allocating memory for each.
+      const copy = Buffer.from(data);
+      if (queue !== null) return queue.push(copy, address, port);
+      socket.send(copy, port, address, onSent);
       return true;
     },
     close() {

@@ -10,6 +10,7 @@ import { normalizeAddress, socketAddress } from "./address.ts";
 import {
   createTransportStats,
   type Datagram,
+  type DatagramReceiver,
   type DatagramTransport,
   DEFAULT_HIGH_WATER_MARK,
   type TransportOptions,
@@ -18,8 +19,10 @@ import {
 
 /** A datagram as a socket produced it (address not yet normalised). */
 export interface RawDatagram {
-  /** The payload, owned by the receiver. */
+  /** The payload; see `lent`. */
   data: Uint8Array;
+  /** True when `data` is only valid until the next `receive` (a reused buffer). */
+  lent?: boolean;
   /** The source address as the socket reported it. */
   address: string;
   /** The source port. */
@@ -41,7 +44,10 @@ export interface SocketBackend {
    * the socket refused it; later failures go to {@linkcode SocketTransport.sendFailed}.
    */
   send(data: Uint8Array, address: string, port: number): boolean;
-  /** Pull-style sockets: resolves with the next datagram, rejects when closed. */
+  /**
+   * Pull-style sockets: resolves with the next datagram, rejects when closed. A `lent`
+   * datagram's bytes must stay valid until `receive` is called again.
+   */
   receive?(): Promise<RawDatagram>;
   /** Closes the socket; resolves when its port is released. */
   close(): Promise<void>;
@@ -56,6 +62,13 @@ const MAX_CONSECUTIVE_RECEIVE_ERRORS = 64;
  * bind their socket with {@linkcode SocketTransport.deliver} as the receive callback,
  * then {@linkcode SocketTransport.attach} the backend. See `DatagramTransport` for the
  * ownership rules and `TransportOptions.highWaterMark` for the bounded queue.
+ *
+ * Received datagrams go to the receiver set with
+ * {@linkcode SocketTransport.setReceiver} when there is one (synchronously, lent),
+ * else into a ring of `highWaterMark` datagrams that `readable` drains. Order is kept
+ * across a change of consumer: while older datagrams still wait (in the ring, or one
+ * left inside the stream by a reader released during a read), newer ones queue behind
+ * them and reach the consumer through the stream.
  */
 export class SocketTransport implements DatagramTransport {
   /** Datagrams received, oldest first; ends when closed. */
@@ -76,6 +89,13 @@ export class SocketTransport implements DatagramTransport {
   #cancelled = false;
   #closing: Promise<void> | null = null;
   #addresses = new Map<string, string | null>();
+  #receiver: DatagramReceiver | null = null;
+  /** A datagram sits inside the stream's own queue (its reader left before it came). */
+  #stranded = false;
+  // One-entry cache of the last source address: bursts come from one peer, and a
+  // dual-stack socket reports IPv4 as "::ffff:a.b.c.d", which takes regexes to unwrap.
+  #lastSource = "";
+  #lastNormalized = "";
 
   /**
    * Creates the streams; no socket yet.
@@ -98,6 +118,7 @@ export class SocketTransport implements DatagramTransport {
       pull: () => this.#pull(),
       cancel: () => {
         this.#cancelled = true;
+        this.#receiver = null;
         this.#clearQueue();
       },
     }, { highWaterMark: 0 });
@@ -130,31 +151,75 @@ export class SocketTransport implements DatagramTransport {
   }
 
   /**
-   * Hands a received datagram to the reader, or queues it, or drops and counts it
-   * when the queue is full. Adapters call this from their socket's receive callback.
+   * Hands a received datagram to the receiver, or queues it for `readable`, or drops
+   * and counts it when the queue is full. Adapters call this from their socket's
+   * receive callback.
    *
-   * @param data The payload, which the transport now owns.
+   * @param data The payload.
    * @param address The source address as the socket reported it.
    * @param port The source port.
+   * @param lent True when `data` is only valid during this call (the socket reuses
+   *   its buffer): it is then copied if it has to be queued. False (the default)
+   *   gives the bytes to the transport.
    */
-  deliver(data: Uint8Array, address: string, port: number): void {
+  deliver(data: Uint8Array, address: string, port: number, lent = false): void {
     const stats = this.stats;
-    if (this.#closing !== null || this.#cancelled || (this.#wake === null && this.#full())) {
+    if (this.#closing !== null || this.#cancelled) {
+      stats.droppedDatagrams++;
+      return;
+    }
+    const receiver = this.#receiver;
+    const direct = receiver !== null && this.#count === 0 && !this.#stranded;
+    if (!direct && this.#full()) {
       stats.droppedDatagrams++;
       return;
     }
     stats.receivedDatagrams++;
     stats.receivedBytes += data.byteLength;
-    const datagram: Datagram = { data, address: normalizeAddress(address), port };
+    const source = this.#normalize(address);
+    if (direct) {
+      this.#push(receiver, data, source, port);
+      return;
+    }
+    const datagram: Datagram = { data: lent ? data.slice() : data, address: source, port };
     const wake = this.#wake;
     if (wake !== null) {
+      // A read waits (the ring is empty): hand it over. If that reader was released
+      // meanwhile, the datagram stays inside the stream, for the next reader.
       this.#wake = null;
-      this.#readController.enqueue(datagram);
+      const controller = this.#readController;
+      controller.enqueue(datagram);
+      if ((controller.desiredSize ?? 0) < 0) this.#stranded = true;
       wake();
       return;
     }
     this.#ring[(this.#head + this.#count) % this.#ring.length] = datagram;
     this.#count++;
+  }
+
+  /**
+   * Sets or removes the push receiver; see `DatagramTransport.setReceiver`. Queued
+   * datagrams are pushed to the new receiver before this returns, oldest first.
+   *
+   * @param receiver Called once per received datagram, or `null` to queue for
+   *   `readable` again.
+   * @throws {TypeError} When `receiver` is neither a function nor `null`.
+   */
+  setReceiver(receiver: DatagramReceiver | null): void {
+    if (receiver !== null && typeof receiver !== "function") {
+      throw new TypeError("Cannot set receiver: it is not a function or null");
+    }
+    this.#receiver = receiver;
+    if (receiver === null || this.#stranded) return; // the stream hands the queue over
+    const ring = this.#ring;
+    while (this.#count > 0 && this.#receiver === receiver) {
+      const datagram = ring[this.#head]!;
+      ring[this.#head] = undefined;
+      this.#head = (this.#head + 1) % ring.length;
+      this.#count--;
+      this.#push(receiver, datagram.data, datagram.address, datagram.port);
+    }
+    this.#pump();
   }
 
   /** Counts a send that the socket reported as failed after `send` returned. */
@@ -224,7 +289,27 @@ export class SocketTransport implements DatagramTransport {
     return this.#count >= this.#ring.length;
   }
 
+  #normalize(address: string): string {
+    if (address !== this.#lastSource) {
+      this.#lastNormalized = normalizeAddress(address);
+      this.#lastSource = address;
+    }
+    return this.#lastNormalized;
+  }
+
+  /** Runs the receiver; one that throws is detached and errors the readable side. */
+  #push(receiver: DatagramReceiver, data: Uint8Array, address: string, port: number): void {
+    try {
+      receiver(data, address, port);
+    } catch (error) {
+      if (this.#receiver === receiver) this.#receiver = null;
+      this.#readController.error(error);
+      this.#wakeReader();
+    }
+  }
+
   #pull(): Promise<void> | undefined {
+    this.#stranded = false; // pulled: the stream's own queue is empty
     if (this.#count > 0) {
       const ring = this.#ring;
       const datagram = ring[this.#head]!;
@@ -249,6 +334,7 @@ export class SocketTransport implements DatagramTransport {
   }
 
   #clearQueue(): void {
+    this.#stranded = false;
     this.#ring.fill(undefined);
     this.#head = 0;
     this.#count = 0;
@@ -274,7 +360,7 @@ export class SocketTransport implements DatagramTransport {
         this.#wakeReader();
         break;
       }
-      this.deliver(datagram.data, datagram.address, datagram.port);
+      this.deliver(datagram.data, datagram.address, datagram.port, datagram.lent === true);
     }
     this.#pumping = false;
   }

@@ -1,7 +1,7 @@
 /**
  * The transport contract between the driver and the datagram sockets: a pair of Web
- * Streams of {@linkcode Datagram}s, plus an optional synchronous `send` fast path and
- * counters.
+ * Streams of {@linkcode Datagram}s, plus optional synchronous fast paths for sending
+ * (`send`) and receiving (`setReceiver`), and counters.
  *
  * @module
  */
@@ -20,6 +20,16 @@ export interface Datagram {
   /** The remote UDP port. */
   port: number;
 }
+
+/**
+ * Takes received datagrams from a transport's push fast path, see
+ * {@linkcode DatagramTransport.setReceiver}. Called synchronously, once per datagram,
+ * oldest first. `data` is lent only for the duration of the call: the transport may
+ * reuse its memory afterwards (copy what you keep). `address` is normalised as in
+ * {@linkcode Datagram}. It must not throw; if it does, the transport detaches it and
+ * errors its readable side, as a failed socket would.
+ */
+export type DatagramReceiver = (data: Uint8Array, address: string, port: number) => void;
 
 /**
  * Counters kept by the transports in this directory. They only grow.
@@ -49,8 +59,8 @@ export interface TransportStats {
 
 /**
  * A bound datagram socket as Web Streams. This is the contract of
- * `docs/ARCHITECTURE.md`; `send` and `stats` are optional extras that every
- * transport in this directory provides.
+ * `docs/ARCHITECTURE.md`; `send`, `setReceiver` and `stats` are optional extras that
+ * every transport in this directory provides. Consumers must work without them.
  *
  * Ownership of bytes:
  * - `send(datagram)` copies or sends `datagram.data` before it returns, so the caller
@@ -59,6 +69,7 @@ export interface TransportStats {
  *   after `write()` returns: do not mutate `chunk.data` until that write's promise
  *   settles (or copy it first, or use `send`).
  * - A datagram read from `readable` owns its bytes.
+ * - A datagram pushed to a {@linkcode DatagramReceiver} lends its bytes for the call.
  *
  * Failures of a single send never error the writable side: they are counted in
  * `stats.sendErrors`. After `close()` the readable side ends (`done`) and writes
@@ -79,6 +90,22 @@ export interface DatagramTransport {
    *   in `stats.sendErrors`) or the transport is closed (not counted).
    */
   send?(datagram: Datagram): boolean;
+  /**
+   * Receive fast path: from now on, received datagrams are pushed to `receiver`
+   * synchronously as the socket produces them, instead of being queued for
+   * `readable`: no promise, no queue and no {@linkcode Datagram} object per datagram,
+   * and no copy where the socket lends its buffer. Datagrams already queued are pushed
+   * first, before this returns, so order is kept. `null` detaches the receiver and
+   * datagrams queue for `readable` again (bounded by `highWaterMark`).
+   *
+   * Take `readable`'s reader first and keep it while a receiver is set, so nobody
+   * else reads the stream meanwhile; keep reading it too: it still reports the end
+   * (`done` on `close()`) and errors. With a receiver set, nothing new is queued and
+   * nothing is dropped for a slow reader, since the receiver runs at once.
+   *
+   * @param receiver Called once per received datagram, or `null` to detach.
+   */
+  setReceiver?(receiver: DatagramReceiver | null): void;
   /** Counters, see {@linkcode TransportStats}. */
   readonly stats?: Readonly<TransportStats>;
   /**

@@ -20,11 +20,24 @@ export interface HostDriverOptions {
 const defaultClock = (): number => Math.floor(performance.now());
 
 /**
+ * During a burst of arrivals, ENet's send phase runs after every this many datagrams
+ * (and once more when the burst ends). C ENet acknowledges whatever one read of the
+ * socket produced, as soon as it has read it; a sender's window only moves on once its
+ * acknowledgements arrive, so holding them until a long burst ends stalls the sender.
+ * Four datagrams of small reliable messages carry about as many acknowledgements as one
+ * datagram of acknowledgements holds (ENet puts at most 32 commands in a datagram).
+ */
+export const DATAGRAMS_PER_SEND_PHASE = 4;
+
+/**
  * Joins a sans-IO host to a {@linkcode DatagramTransport} and runs its clock.
  *
- * - Received datagrams go to `host.handleDatagram(now, …)` as they arrive; ENet's send
- *   phase (`host.handleTimeout(now)`: acknowledgements, retransmissions, pings) runs
- *   once after each burst of arrivals, and whenever `host.pollTimeout()` falls due. One
+ * - Received datagrams go to `host.handleDatagram(now, …)` as they arrive: pushed by
+ *   the transport's `setReceiver` fast path when it has one (no promise or object per
+ *   datagram), else read from its `readable` stream. ENet's send phase
+ *   (`host.handleTimeout(now)`: acknowledgements, retransmissions, pings) runs after
+ *   every {@linkcode DATAGRAMS_PER_SEND_PHASE} datagrams of a burst, once when the
+ *   burst ends (`setImmediate`), and whenever `host.pollTimeout()` falls due. One
  *   timer is armed at a time; it is unref'ed, so an idle host alone never keeps the
  *   process alive (a pending `nextEvent(timeout)` does, through its own timer).
  * - Changes made to the host between turns (sends, disconnects, settings) are flushed
@@ -64,6 +77,10 @@ export class HostDriver<E, P> {
   #waiters = new EventWaiters<E>();
   #flushQueued = false;
   #serviceQueued = false;
+  /** Datagrams handled since the last send phase. */
+  #unserviced = 0;
+  /** The last source address handed to the host; reused while the source repeats. */
+  #from: DriverAddress = { address: "", port: 0 };
   #closing: Promise<void> | null = null;
   #failure: { error: unknown } | null = null;
   // The host's inputs, bound once so that running them allocates nothing.
@@ -268,6 +285,7 @@ export class HostDriver<E, P> {
     this.#checkOpen("detach");
     this.#closing = Promise.resolve();
     this.#stop();
+    this.transport.setReceiver?.(null);
     this.#reader?.releaseLock(); // a pending read rejects; the read loop then ends quietly
     this.#reader = null;
     this.#sender.release();
@@ -287,6 +305,7 @@ export class HostDriver<E, P> {
 
   async #shutdown(): Promise<void> {
     try {
+      this.transport.setReceiver?.(null);
       await this.#reader?.cancel();
     } catch {
       // The stream already failed; closing the transport below is what matters.
@@ -305,29 +324,47 @@ export class HostDriver<E, P> {
     }
     this.#reader = reader;
     try {
+      // The fast path, when the transport has one: datagrams are pushed from now on
+      // (queued ones at once). The stream is still read, for its end, its errors and
+      // any datagram a previous reader left in it.
+      this.transport.setReceiver?.(this.#receive);
       for (;;) {
         const { done, value } = await reader.read();
         if (!this.#running) return;
         if (done) throw new Error("Cannot receive: the transport closed underneath the host");
-        this.host.handleDatagram(this.#clock(), value, value.data);
-        this.#waiters.deliver(this.host);
-        this.#queueService();
+        this.#receive(value.data, value.address, value.port);
       }
     } catch (error) {
       if (this.#closing === null) this.#fail(error);
     }
   }
 
-  /** Runs the send phase once, after the arrivals already waiting in this turn. */
-  #queueService(): void {
-    if (this.#serviceQueued) return;
-    this.#serviceQueued = true;
-    deferTask(this.#serviceLater);
-  }
+  /** Hands one received datagram to the host; the transport's receiver. */
+  #receive = (data: Uint8Array, address: string, port: number): void => {
+    if (!this.#running) return;
+    let from = this.#from;
+    if (from.address !== address || from.port !== port) {
+      from = { address, port };
+      this.#from = from;
+    }
+    try {
+      this.host.handleDatagram(this.#clock(), from, data);
+      this.#waiters.deliver(this.host);
+    } catch (error) {
+      this.#fail(error);
+      return;
+    }
+    if (++this.#unserviced >= DATAGRAMS_PER_SEND_PHASE) this.#run(this.#service);
+    else if (!this.#serviceQueued) {
+      this.#serviceQueued = true;
+      deferTask(this.#serviceLater);
+    }
+  };
 
+  /** The send phase at the end of a burst, unless one already ran since its last datagram. */
   #serviceLater = (): void => {
     this.#serviceQueued = false;
-    this.#run(this.#service);
+    if (this.#unserviced > 0) this.#run(this.#service);
   };
 
   #flushLater = (): void => {
@@ -341,6 +378,7 @@ export class HostDriver<E, P> {
    */
   #run(input: () => void): void {
     if (!this.#running) return;
+    this.#unserviced = 0;
     try {
       input();
       const host = this.host;
@@ -364,6 +402,11 @@ export class HostDriver<E, P> {
     if (!this.#running) return;
     this.#failure = { error };
     this.#timer.stop();
+    try {
+      this.transport.setReceiver?.(null); // datagrams queue (bounded) or drop from now on
+    } catch {
+      // The transport failed too; it is stopped either way.
+    }
     this.#waiters.failAll(error);
   }
 

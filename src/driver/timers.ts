@@ -61,8 +61,12 @@ export function deferTask(callback: () => void): void {
 }
 
 /**
- * One timer armed for an absolute deadline on a clock. Arming it again for the deadline
- * it already waits for keeps the running timer; any other deadline replaces it. The
+ * One timer armed for an absolute deadline on a clock. Arming it for a deadline at or
+ * after the one it already waits for keeps the running timer, which then fires early:
+ * the owner runs its work and arms it again for the later deadline. Only an earlier
+ * deadline replaces the timer. A host's next deadline moves later at almost every
+ * input (each acknowledgement pushes back a retransmission), so this turns a
+ * `clearTimeout` and `setTimeout` per input into one early wake-up per deadline. The
  * timer is unref'ed (see {@linkcode unrefTimer}).
  *
  * @example Fire once at a deadline 5 ms away
@@ -95,7 +99,7 @@ export class DeadlineTimer {
   }
 
   /**
-   * Arms the timer for `deadline`, or stops it.
+   * Arms the timer to fire no later than `deadline`, or stops it.
    *
    * @param deadline When to fire, on the clock; `undefined` stops the timer.
    */
@@ -104,7 +108,7 @@ export class DeadlineTimer {
       this.stop();
       return;
     }
-    if (this.#handle !== undefined && deadline === this.#deadline) return;
+    if (this.#handle !== undefined && this.#deadline <= deadline) return;
     this.stop();
     this.#deadline = deadline;
     this.#handle = setTimeout(this.#expire, Math.max(0, Math.ceil(deadline - this.#clock())));

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Datagram, DatagramTransport } from "../../adapters/transport.ts";
 import type { DriverAddress, DriverHost, DriverTransmit } from "../../src/driver/driver_host.ts";
-import { HostDriver } from "../../src/driver/host_driver.ts";
+import { DATAGRAMS_PER_SEND_PHASE, HostDriver } from "../../src/driver/host_driver.ts";
 
 interface FakeEvent {
   name: string;
@@ -305,5 +305,117 @@ describe("HostDriver.detach()", () => {
       await second.close();
     }
     assert.equal(state.closed, true);
+  });
+});
+
+/** A transport with the push fast path; `push` plays the socket. */
+function pushTransport() {
+  let receiver: ((data: Uint8Array, address: string, port: number) => void) | null = null;
+  let controller!: ReadableStreamDefaultController<Datagram>;
+  const transport: DatagramTransport = {
+    readable: new ReadableStream<Datagram>({
+      start(c) {
+        controller = c;
+      },
+    }),
+    writable: new WritableStream<Datagram>(),
+    localAddress: { address: "127.0.0.1", port: 4000 },
+    send: () => true,
+    setReceiver(r) {
+      receiver = r;
+    },
+    close() {
+      try {
+        controller.close();
+      } catch {
+        // Already closed or cancelled.
+      }
+      return Promise.resolve();
+    },
+  };
+  const scratch = new Uint8Array(1);
+  return {
+    transport,
+    attached: () => receiver !== null,
+    /** Pushes one datagram from a reused buffer, as a socket lending its memory does. */
+    push(byte: number, address = "127.0.0.1", port = 1) {
+      assert.ok(receiver !== null, "no receiver attached");
+      scratch[0] = byte;
+      receiver(scratch, address, port);
+    },
+  };
+}
+
+describe("HostDriver over a transport with setReceiver()", () => {
+  test("handles pushed datagrams at once, in order, and copies nothing", async () => {
+    const host = new FakeHost();
+    const { transport, push, attached } = pushTransport();
+    let now = 7;
+    const driver = new HostDriver(host, transport, { clock: () => now });
+    try {
+      assert.equal(attached(), true);
+      push(1, "::1", 5);
+      now = 8;
+      push(2);
+      assert.deepEqual(host.received, [
+        { now: 7, from: { address: "::1", port: 5 }, bytes: [1] },
+        { now: 8, from: { address: "127.0.0.1", port: 1 }, bytes: [2] },
+      ]);
+      assert.deepEqual(await driver.nextEvent(0), { name: "got 1" });
+    } finally {
+      await driver.close();
+    }
+    assert.equal(attached(), false, "close() detaches the receiver");
+  });
+
+  test("runs the send phase every few datagrams of a burst and once when it ends", async () => {
+    const host = new FakeHost();
+    const { transport, push } = pushTransport();
+    const driver = new HostDriver(host, transport);
+    try {
+      host.calls.length = 0;
+      const burst = DATAGRAMS_PER_SEND_PHASE * 2 + 1;
+      for (let i = 0; i < burst; i++) push(i);
+      const timeouts = () => host.calls.filter((call) => call === "timeout").length;
+      assert.equal(timeouts(), 2, "one send phase per DATAGRAMS_PER_SEND_PHASE datagrams");
+      assert.equal(host.calls[DATAGRAMS_PER_SEND_PHASE], "timeout");
+      await until(() => timeouts() === 3);
+      assert.equal(
+        host.calls[host.calls.length - 1],
+        "timeout",
+        "the burst's tail is acknowledged",
+      );
+      await tick();
+      assert.equal(timeouts(), 3, "no send phase without new datagrams");
+    } finally {
+      await driver.close();
+    }
+  });
+
+  test("detach() hands the transport back without a receiver", async () => {
+    const host = new FakeHost();
+    const { transport, attached } = pushTransport();
+    const driver = new HostDriver(host, transport);
+    assert.equal(attached(), true);
+    const handed = driver.detach();
+    assert.equal(attached(), false);
+    const second = new HostDriver(host, handed);
+    assert.equal(attached(), true);
+    await second.close();
+  });
+
+  test("a host that throws on a pushed datagram stops the driver and detaches it", async () => {
+    const host = new FakeHost();
+    const { transport, push, attached } = pushTransport();
+    const driver = new HostDriver(host, transport);
+    try {
+      const waiting = driver.nextEvent(60_000);
+      host.throwOnDatagram = true;
+      push(1);
+      await assert.rejects(waiting, /host bug/);
+      assert.equal(attached(), false);
+    } finally {
+      await driver.close();
+    }
   });
 });
