@@ -75,6 +75,7 @@ export type { DtlsStats } from "./src/dtls/stats.ts";
 
 export {
   type Datagram,
+  type DatagramReceiver,
   type DatagramTransport,
   type Endpoint,
   type LinkConditions,

@@ -20,6 +20,7 @@ import type { DatagramTransport, UdpTransportOptions } from "./transport.ts";
 
 export type {
   Datagram,
+  DatagramReceiver,
   DatagramTransport,
   TransportOptions,
   TransportStats,

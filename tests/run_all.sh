@@ -6,12 +6,12 @@ cd "$(dirname "$0")/.."
 bin=node_modules/.bin
 status=0
 
-echo "== static checks (deno fmt, lint, doc --lint, publish --dry-run, doc examples)"
+echo "== static checks (deno fmt, lint, doc --lint, publish --dry-run, JSDoc examples run)"
 "$bin/deno" fmt --check --quiet
 "$bin/deno" lint --quiet
 "$bin/deno" doc --lint mod.ts adapters/mod.ts src/compress/mod.ts cli.ts
 "$bin/deno" publish --dry-run --allow-dirty --quiet
-"$bin/deno" test --doc --no-run --quiet -A mod.ts src/ adapters/
+"$bin/deno" test --doc --quiet -A mod.ts src/ adapters/
 
 for build in tests/c/build.sh tests/dtls/c/build.sh; do
   if [ -f "$build" ]; then bash "$build"; fi
