@@ -139,8 +139,10 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
   }
 
   /**
-   * The peer's numeric IP address (IPv4-mapped addresses as plain IPv4). Still readable
-   * once the peer is inactive.
+   * The peer's numeric IP address: IPv4 (and IPv4-mapped IPv6) as dotted quads, as in
+   * Godot; IPv6 in the runtime's compressed form (`"::1"`), where Godot's `IPAddress`
+   * writes all eight groups (`"0:0:0:0:0:0:0:1"`). Still readable once the peer is
+   * inactive (Godot returns an empty address then).
    *
    * @returns The address.
    */
@@ -149,7 +151,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
   }
 
   /**
-   * The peer's UDP port. Still readable once the peer is inactive.
+   * The peer's UDP port. Still readable once the peer is inactive (Godot returns 0).
    *
    * @returns The port.
    */

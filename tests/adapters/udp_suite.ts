@@ -110,11 +110,11 @@ export function udpSuite(name: string, open: Opener, pull: boolean): void {
         v4.send!({ data: new Uint8Array([6]), address: "::ffff:127.0.0.1", port });
         const [mapped] = await readN(wildReader, 1);
         assert.deepEqual([...mapped.data], [6]);
-        if (address === "::") {
-          v6.send!({ data: new Uint8Array([7]), address: "::1", port });
-          const [fromV6] = await readN(wildReader, 1);
-          assert.equal(fromV6.address, "::1");
-        }
+        // IPv6 works here (v6 bound ::1), so the wildcard must not have fallen back to IPv4.
+        assert.equal(address, "::", "the wildcard fell back to 0.0.0.0 although ::1 binds");
+        v6.send!({ data: new Uint8Array([7]), address: "::1", port });
+        const [fromV6] = await readN(wildReader, 1);
+        assert.equal(fromV6.address, "::1");
       } finally {
         await Promise.all([wild.close(), v4.close(), v6.close()]);
       }

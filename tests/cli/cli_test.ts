@@ -6,10 +6,15 @@ import { Child, run } from "./child.ts";
 async function startServer(args: string[]): Promise<{ server: Child; port: number }> {
   const server = new Child("cli", ["serve", "--port", "0", "--bind", "127.0.0.1", ...args]);
   const json = args.includes("--json");
-  const match = json
-    ? await server.waitFor(/"type":"listening"[^\n]*"port":(\d+)/)
-    : await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 15000, "stderr");
-  return { server, port: Number(match[1]) };
+  try {
+    const match = json
+      ? await server.waitFor(/"type":"listening"[^\n]*"port":(\d+)/)
+      : await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 15000, "stderr");
+    return { server, port: Number(match[1]) };
+  } catch (error) {
+    await server.dispose(); // a server that never listened must not outlive the test
+    throw error;
+  }
 }
 
 describe("enet CLI: arguments and help", () => {

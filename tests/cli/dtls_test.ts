@@ -41,8 +41,13 @@ async function startDtlsServer(
     "--dtls-cert",
     fixture(cert),
   ]);
-  const match = await server.waitFor(/"type":"listening"[^\n]*"port":(\d+)[^\n]*"dtls":true/);
-  return { server, port: Number(match[1]) };
+  try {
+    const match = await server.waitFor(/"type":"listening"[^\n]*"port":(\d+)[^\n]*"dtls":true/);
+    return { server, port: Number(match[1]) };
+  } catch (error) {
+    await server.dispose(); // a server that never listened must not outlive the test
+    throw error;
+  }
 }
 
 describe("enet CLI: DTLS arguments", () => {

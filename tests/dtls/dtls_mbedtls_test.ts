@@ -3,7 +3,13 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { ourClient, ourServer, spawnCollecting, stop } from "./external_peer.ts";
+import {
+  type CollectingChild,
+  ourClient,
+  ourServer,
+  spawnCollecting,
+  stop,
+} from "./external_peer.ts";
 import { ROOT, waitFor } from "./support.ts";
 
 const FIXTURES = join(ROOT, "tests", "dtls", "fixtures");
@@ -22,13 +28,15 @@ const decoder = new TextDecoder();
 describe("DTLS against an mbed TLS peer", () => {
   for (const kind of ["rsa", "ec"] as const) {
     test(`our client -> mbed TLS server (${kind.toUpperCase()})`, async () => {
-      const { child, output } = peer([
-        "server",
-        join(FIXTURES, `server_${kind}.crt`),
-        join(FIXTURES, `server_${kind}.key`),
-      ]);
       const { client, fromServer } = await ourClient(kind);
+      let spawned: CollectingChild | undefined;
       try {
+        spawned = peer([
+          "server",
+          join(FIXTURES, `server_${kind}.crt`),
+          join(FIXTURES, `server_${kind}.key`),
+        ]);
+        const { output } = spawned;
         await waitFor(() => /PORT \d+/.test(output()), 10_000, "the mbed TLS server's port");
         const port = Number(/PORT (\d+)/.exec(output())![1]);
         client.send({ data: encoder.encode("ping-from-ts"), address: "127.0.0.1", port });
@@ -44,20 +52,22 @@ describe("DTLS against an mbed TLS peer", () => {
         );
         assert.match(output(), /RECV ping-from-ts/);
       } finally {
-        await stop(child);
+        if (spawned !== undefined) await stop(spawned.child);
         await client.close();
       }
     });
 
     test(`mbed TLS client -> our server (${kind.toUpperCase()})`, async () => {
       const { server, fromClient } = await ourServer(kind);
-      const { child, output } = peer([
-        "client",
-        String(server.localAddress.port),
-        join(FIXTURES, `ca_${kind}.crt`),
-        "localhost",
-      ]);
+      let spawned: CollectingChild | undefined;
       try {
+        spawned = peer([
+          "client",
+          String(server.localAddress.port),
+          join(FIXTURES, `ca_${kind}.crt`),
+          "localhost",
+        ]);
+        const { output } = spawned;
         const [got] = await fromClient.take(1);
         assert.equal(decoder.decode(got.data), "hello-from-mbedtls");
         server.send({
@@ -73,7 +83,7 @@ describe("DTLS against an mbed TLS peer", () => {
         assert.match(output(), /HANDSHAKE OK TLS-ECDHE-(RSA|ECDSA)-WITH-AES-128-GCM-SHA256/);
         assert.equal(server.stats.cookiesSent, 1);
       } finally {
-        await stop(child);
+        if (spawned !== undefined) await stop(spawned.child);
         await server.close();
       }
     });

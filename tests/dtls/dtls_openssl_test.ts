@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { ourClient, ourServer, spawnCollecting, stop } from "./external_peer.ts";
+import {
+  type CollectingChild,
+  ourClient,
+  ourServer,
+  spawnCollecting,
+  stop,
+} from "./external_peer.ts";
 import { ROOT, udp, waitFor } from "./support.ts";
 
 const FIXTURES = join(ROOT, "tests", "dtls", "fixtures");
@@ -24,19 +30,21 @@ describe("DTLS against openssl", () => {
   for (const kind of ["rsa", "ec"] as const) {
     test(`our client -> openssl s_server -dtls1_2 (${kind.toUpperCase()})`, async () => {
       const port = await freePort();
-      const { child, output } = run([
-        "s_server",
-        "-dtls1_2",
-        "-accept",
-        `127.0.0.1:${port}`,
-        "-listen",
-        "-cert",
-        join(FIXTURES, `server_${kind}.crt`),
-        "-key",
-        join(FIXTURES, `server_${kind}.key`),
-      ]);
       const { client, fromServer } = await ourClient(kind);
+      let spawned: CollectingChild | undefined;
       try {
+        spawned = run([
+          "s_server",
+          "-dtls1_2",
+          "-accept",
+          `127.0.0.1:${port}`,
+          "-listen",
+          "-cert",
+          join(FIXTURES, `server_${kind}.crt`),
+          "-key",
+          join(FIXTURES, `server_${kind}.key`),
+        ]);
+        const { child, output } = spawned;
         await waitFor(() => output().includes("ACCEPT"), 10_000, "s_server to listen");
         // Retried until the server answers: s_server may not be reading yet.
         for (let i = 0; i < 50 && !output().includes("ping-from-ts"); i++) {
@@ -58,25 +66,27 @@ describe("DTLS against openssl", () => {
           kind === "rsa" ? /ECDHE-RSA-AES128-GCM-SHA256/ : /ECDHE-ECDSA-AES128-GCM-SHA256/,
         );
       } finally {
-        await stop(child);
+        if (spawned !== undefined) await stop(spawned.child);
         await client.close();
       }
     });
 
     test(`openssl s_client -dtls1_2 -> our server (${kind.toUpperCase()})`, async () => {
       const { server, fromClient } = await ourServer(kind);
-      const { child, output } = run([
-        "s_client",
-        "-dtls1_2",
-        "-connect",
-        `127.0.0.1:${server.localAddress.port}`,
-        "-CAfile",
-        join(FIXTURES, `ca_${kind}.crt`),
-        "-verify_hostname",
-        "localhost",
-        "-verify_return_error",
-      ]);
+      let spawned: CollectingChild | undefined;
       try {
+        spawned = run([
+          "s_client",
+          "-dtls1_2",
+          "-connect",
+          `127.0.0.1:${server.localAddress.port}`,
+          "-CAfile",
+          join(FIXTURES, `ca_${kind}.crt`),
+          "-verify_hostname",
+          "localhost",
+          "-verify_return_error",
+        ]);
+        const { child, output } = spawned;
         await waitFor(() => output().includes("Verification: OK"), 10_000, "s_client to verify us");
         child.stdin!.write("ping-from-openssl\n");
         const [got] = await fromClient.take(1);
@@ -93,7 +103,7 @@ describe("DTLS against openssl", () => {
         );
         assert.equal(server.stats.cookiesSent, 1);
       } finally {
-        await stop(child);
+        if (spawned !== undefined) await stop(spawned.child);
         await server.close();
       }
     });

@@ -228,20 +228,29 @@ describe("ENetConnection over UDP loopback", () => {
     }
   });
 
-  test("bandwidthLimit(), pingInterval() and refuseNewConnections() are accepted", async () => {
+  test("bandwidthLimit() and pingInterval() are accepted; refuseNewConnections() is a no-op on plain UDP", async () => {
     const pair = await connectPair();
+    const late = new ENetConnection();
     try {
       pair.server.bandwidthLimit(100_000, 200_000);
       pair.server.bandwidthLimit();
       pair.toServer.pingInterval(100);
       pair.server.refuseNewConnections(true);
-      pair.server.refuseNewConnections(false);
       pair.toServer.send(0, bytes("still flowing"), RELIABLE);
       await waitFor(pair.server, EventType.EVENT_RECEIVE);
       assert.equal(text(pair.toClient.getPacket()), "still flowing");
+      // Godot's plain UDP socket ignores the flag (only a DTLS server refuses, see
+      // tests/dtls): a new client still gets in.
+      await late.createHost(1);
+      await late.connectToHost("127.0.0.1", pair.server.getLocalPort(), 1, 42);
+      await waitFor(late, EventType.EVENT_CONNECT);
+      const [, , data] = await waitFor(pair.server, EventType.EVENT_CONNECT);
+      assert.equal(data, 42);
+      pair.server.refuseNewConnections(false);
       assert.throws(() => pair.server.bandwidthLimit(-1, 0), RangeError);
       assert.throws(() => pair.toServer.pingInterval(-5), RangeError);
     } finally {
+      await late.destroy();
       await pair.close();
     }
   });

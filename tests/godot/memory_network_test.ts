@@ -27,7 +27,6 @@ describe("ENetConnection over a MemoryNetwork", () => {
         await waitFor(pair.server, EventType.EVENT_RECEIVE, 10_000);
         assert.deepEqual(pair.toClient.getPacket(), big);
         assert.ok(network.stats.lost > 0, "the seeded link lost nothing");
-        assert.ok(pair.toServer.getStatistic(ENetPacketPeer.PEER_PACKET_LOSS) >= 0);
       } finally {
         await pair.close();
       }
