@@ -1,10 +1,12 @@
 /**
  * Test helper: runs the tool or an example as a child process under the runtime
  * running the tests (Deno, Bun, or Node on the tsc output in build/), with
- * bounded waits. Not a test file itself.
+ * bounded waits, and the steps the CLI tests share (start a server, echo lines, stop
+ * with SIGTERM). Not a test file itself.
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
@@ -210,4 +212,99 @@ export async function run(
   } finally {
     await child.dispose();
   }
+}
+
+/**
+ * Starts `enet serve --port 0 --bind 127.0.0.1 ...args` and waits until it listens: by
+ * default its `--json` listening event when `args` has `--json`, else its status line
+ * on stderr. A server that never listens is killed before the error is thrown.
+ *
+ * @param args More `serve` arguments.
+ * @param listening What to wait for on stdout instead (group 1: the port).
+ * @returns The running server and its port.
+ */
+export async function startServer(
+  args: readonly string[],
+  listening?: RegExp,
+): Promise<{ server: Child; port: number }> {
+  const server = new Child("cli", ["serve", "--port", "0", "--bind", "127.0.0.1", ...args]);
+  try {
+    const match = listening !== undefined
+      ? await server.waitFor(listening)
+      : args.includes("--json")
+      ? await server.waitFor(/"type":"listening"[^\n]*"port":(\d+)/)
+      : await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 15000, "stderr");
+    return { server, port: Number(match[1]) };
+  } catch (error) {
+    await server.dispose(); // a server that never listened must not outlive the test
+    throw error;
+  }
+}
+
+/**
+ * Parses `--json` output: one object per line.
+ *
+ * @param text What a child printed.
+ * @returns The events, in order.
+ */
+// deno-lint-ignore no-explicit-any -- events of every shape, read field by field by assertions
+export function jsonLines(text: string): any[] {
+  return text.trim().split("\n").map((line) => JSON.parse(line));
+}
+
+/**
+ * The `type` of each `--json` event.
+ *
+ * @param text What a child printed.
+ * @returns The event types, in order.
+ */
+export function eventTypes(text: string): string[] {
+  return jsonLines(text).map((event) => event.type);
+}
+
+/**
+ * Waits for a text-mode client to connect, sends each line and waits for its echo, then
+ * closes stdin: the client must disconnect and exit 0.
+ *
+ * @param client A running `enet connect` to an echoing server on 127.0.0.1.
+ * @param lines Lines of plain ASCII text to echo.
+ */
+export async function echoAndQuit(client: Child, lines: readonly string[]): Promise<void> {
+  await client.waitFor(/\+ 127\.0\.0\.1:\d+ connected/);
+  for (const line of lines) {
+    client.write(`${line}\n`);
+    const escaped = line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    await client.waitFor(
+      new RegExp(`< 127\\.0\\.0\\.1:\\d+ ch 0 reliable ${line.length} B: ${escaped}\\n`),
+    );
+  }
+  client.end();
+  const exit = await client.exit();
+  assert.equal(exit.code, 0, client.stderr);
+  assert.match(client.stdout, /- 127\.0\.0\.1:\d+ disconnected/);
+}
+
+/**
+ * Sends the bytes 01 02 from a connected `--json` client, waits until `watcher` (the
+ * server, or the client when the server echoes) prints them as hex, then stops the server
+ * with SIGTERM: the server exits 0, and so does the client after a clean disconnect.
+ *
+ * @param client A running `enet connect --json`.
+ * @param server The `enet serve --json` it is connected to.
+ * @param watcher The one of them expected to print the packet.
+ */
+export async function sendBinaryThenTerminate(
+  client: Child,
+  server: Child,
+  watcher: Child,
+): Promise<void> {
+  await client.waitFor(/"type":"connect"/);
+  client.write("\u0001\u0002\n");
+  const received = await watcher.waitFor(/^\{"type":"receive".*\n/m);
+  assert.equal(JSON.parse(received[0]).hex, "0102");
+  server.kill("SIGTERM");
+  assert.equal((await server.exit()).code, 0, server.stderr);
+  // The server said goodbye: the client sees the disconnect and exits 0.
+  assert.equal((await client.exit()).code, 0, client.stderr);
+  assert.match(client.stdout, /"type":"disconnect"/);
 }

@@ -1,21 +1,14 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { Child, run } from "./child.ts";
-
-/** Starts `enet serve` on a free loopback port and returns it with the port. */
-async function startServer(args: string[]): Promise<{ server: Child; port: number }> {
-  const server = new Child("cli", ["serve", "--port", "0", "--bind", "127.0.0.1", ...args]);
-  const json = args.includes("--json");
-  try {
-    const match = json
-      ? await server.waitFor(/"type":"listening"[^\n]*"port":(\d+)/)
-      : await server.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 15000, "stderr");
-    return { server, port: Number(match[1]) };
-  } catch (error) {
-    await server.dispose(); // a server that never listened must not outlive the test
-    throw error;
-  }
-}
+import {
+  Child,
+  echoAndQuit,
+  eventTypes,
+  jsonLines,
+  run,
+  sendBinaryThenTerminate,
+  startServer,
+} from "./child.ts";
 
 describe("enet CLI: arguments and help", () => {
   test("--help prints the commands and exits 0", async () => {
@@ -80,15 +73,7 @@ describe("enet CLI: serve and connect over loopback", () => {
     const { server, port } = await startServer(["--echo"]);
     const client = new Child("cli", ["connect", `127.0.0.1:${port}`, "--timeout", "5000"]);
     try {
-      await client.waitFor(/\+ 127\.0\.0\.1:\d+ connected/);
-      client.write("hello\n");
-      await client.waitFor(/< 127\.0\.0\.1:\d+ ch 0 reliable 5 B: hello\n/);
-      client.write("world\n");
-      await client.waitFor(/ch 0 reliable 5 B: world\n/);
-      client.end();
-      const exit = await client.exit();
-      assert.equal(exit.code, 0, client.stderr);
-      assert.match(client.stdout, /- 127\.0\.0\.1:\d+ disconnected/);
+      await echoAndQuit(client, ["hello", "world"]);
       await server.waitFor(/ch 0 reliable 5 B: world\n[^]*disconnected/);
       assert.match(server.stdout, /\+ 127\.0\.0\.1:\d+ connected/);
       assert.match(server.stdout, /< 127\.0\.0\.1:\d+ ch 0 reliable 5 B: hello/);
@@ -116,7 +101,7 @@ describe("enet CLI: serve and connect over loopback", () => {
       await client.waitFor(/"type":"receive"/);
       client.end();
       assert.equal((await client.exit()).code, 0, client.stderr);
-      const events = client.stdout.trim().split("\n").map((line) => JSON.parse(line));
+      const events = jsonLines(client.stdout);
       assert.deepEqual(events.map((e) => e.type), ["connect", "receive", "disconnect"]);
       const { peer, ...receive } = events[1];
       assert.match(peer, /^127\.0\.0\.1:\d+$/);
@@ -129,13 +114,9 @@ describe("enet CLI: serve and connect over loopback", () => {
         text: "ping",
       });
       await server.waitFor(/"type":"disconnect"/);
-      const served = server.stdout.trim().split("\n").map((line) => JSON.parse(line));
-      assert.deepEqual(served.map((e) => e.type), [
-        "listening",
-        "connect",
-        "receive",
-        "disconnect",
-      ]);
+      const served = jsonLines(server.stdout);
+      const types = eventTypes(server.stdout);
+      assert.deepEqual(types, ["listening", "connect", "receive", "disconnect"]);
       assert.equal(served[2].channel, 2);
       assert.equal(served[2].text, "ping");
     } finally {
@@ -148,15 +129,7 @@ describe("enet CLI: serve and connect over loopback", () => {
     const { server, port } = await startServer(["--echo", "--json"]);
     const client = new Child("cli", ["connect", `127.0.0.1:${port}`, "--json"]);
     try {
-      await client.waitFor(/"type":"connect"/);
-      client.write("\u0001\u0002\n");
-      const match = await server.waitFor(/^\{"type":"receive".*\n/m);
-      assert.equal(JSON.parse(match[0]).hex, "0102");
-      server.kill("SIGTERM");
-      assert.equal((await server.exit()).code, 0, server.stderr);
-      // The server said goodbye: the client sees the disconnect and exits 0.
-      assert.equal((await client.exit()).code, 0, client.stderr);
-      assert.match(client.stdout, /"type":"disconnect"/);
+      await sendBinaryThenTerminate(client, server, server);
     } finally {
       await client.dispose();
       await server.dispose();

@@ -3,7 +3,16 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { main } from "../../src/cli/main.ts";
 import { Output } from "../../src/cli/output.ts";
-import { Child, repoRoot, run } from "./child.ts";
+import {
+  Child,
+  echoAndQuit,
+  eventTypes,
+  jsonLines,
+  repoRoot,
+  run,
+  sendBinaryThenTerminate,
+  startServer,
+} from "./child.ts";
 
 /** A test fixture (certificates for localhost, 127.0.0.1 and ::1; see their README). */
 const fixture = (name: string) => join(repoRoot, "tests", "dtls", "fixtures", name);
@@ -23,31 +32,18 @@ async function runHere(argv: string[]): Promise<{ code: number; stdout: string; 
   return { code, stdout, stderr };
 }
 
-/** Starts `enet serve --json` over DTLS on a free loopback port. */
-async function startDtlsServer(
-  key: string,
-  cert: string,
-): Promise<{ server: Child; port: number }> {
-  const server = new Child("cli", [
-    "serve",
-    "--port",
-    "0",
-    "--bind",
-    "127.0.0.1",
-    "--echo",
-    "--json",
-    "--dtls-key",
-    fixture(key),
-    "--dtls-cert",
-    fixture(cert),
-  ]);
-  try {
-    const match = await server.waitFor(/"type":"listening"[^\n]*"port":(\d+)[^\n]*"dtls":true/);
-    return { server, port: Number(match[1]) };
-  } catch (error) {
-    await server.dispose(); // a server that never listened must not outlive the test
-    throw error;
-  }
+/** Starts `enet serve --echo --json` over DTLS with fixture credentials. */
+function startDtlsServer(key: string, cert: string): Promise<{ server: Child; port: number }> {
+  return startServer(
+    ["--echo", "--json", "--dtls-key", fixture(key), "--dtls-cert", fixture(cert)],
+    /"type":"listening"[^\n]*"port":(\d+)[^\n]*"dtls":true/,
+  );
+}
+
+/** `connect TARGET --dtls`, trusting the fixture CA `ca` (none: null), then `extra`. */
+function dtlsConnect(target: string, ca: string | null, ...extra: string[]): string[] {
+  const trust = ca === null ? [] : ["--dtls-ca", fixture(ca)];
+  return ["connect", target, "--dtls", ...trust, ...extra];
 }
 
 describe("enet CLI: DTLS arguments", () => {
@@ -176,13 +172,9 @@ describe("enet CLI: serve and connect over DTLS", () => {
     const { server, port } = await startDtlsServer("server_rsa.key", "server_rsa.crt");
     try {
       // The EC CA did not sign the RSA server's certificate.
-      const untrusted = await run("cli", [
-        "connect",
-        `localhost:${port}`,
-        "--dtls",
-        "--dtls-ca",
-        fixture("ca_ec.crt"),
-      ], { input: "never sent\n" });
+      const untrusted = await run("cli", dtlsConnect(`localhost:${port}`, "ca_ec.crt"), {
+        input: "never sent\n",
+      });
       assert.equal(untrusted.code, 1, untrusted.stderr);
       assert.match(
         untrusted.stderr,
@@ -190,55 +182,32 @@ describe("enet CLI: serve and connect over DTLS", () => {
       );
       assert.equal(untrusted.stdout, "");
 
-      const misnamed = await run("cli", [
-        "connect",
-        `127.0.0.1:${port}`,
-        "--dtls",
-        "--dtls-ca",
-        fixture("ca_rsa.crt"),
-        "--dtls-hostname",
-        "wrong.example",
-      ], { input: "never sent\n" });
+      const misnamed = await run(
+        "cli",
+        dtlsConnect(`127.0.0.1:${port}`, "ca_rsa.crt", "--dtls-hostname", "wrong.example"),
+        { input: "never sent\n" },
+      );
       assert.equal(misnamed.code, 1, misnamed.stderr);
       assert.match(misnamed.stderr, /DTLS name check failed: [^\n]*not valid for wrong\.example/);
 
       // The server never saw those clients as ENet peers, and still serves.
-      const trusted = new Child("cli", [
-        "connect",
-        `localhost:${port}`,
-        "--dtls",
-        "--dtls-ca",
-        fixture("ca_rsa.crt"),
-      ]);
+      const trusted = new Child("cli", dtlsConnect(`localhost:${port}`, "ca_rsa.crt"));
       try {
-        await trusted.waitFor(/\+ 127\.0\.0\.1:\d+ connected/);
-        trusted.write("over dtls\n");
-        await trusted.waitFor(/< 127\.0\.0\.1:\d+ ch 0 reliable 9 B: over dtls\n/);
-        trusted.end();
-        const exit = await trusted.exit();
-        assert.equal(exit.code, 0, trusted.stderr);
-        assert.match(trusted.stdout, /- 127\.0\.0\.1:\d+ disconnected/);
+        await echoAndQuit(trusted, ["over dtls"]);
       } finally {
         await trusted.dispose();
       }
 
-      const insecure = await run("cli", [
-        "connect",
-        `127.0.0.1:${port}`,
-        "--dtls",
-        "--dtls-insecure",
-        "--json",
-      ], {
-        input: "no checks\n",
-        ms: 20000,
-      });
+      const insecure = await run(
+        "cli",
+        dtlsConnect(`127.0.0.1:${port}`, null, "--dtls-insecure", "--json"),
+        { input: "no checks\n", ms: 20000 },
+      );
       assert.equal(insecure.code, 0, insecure.stderr);
-      const events = insecure.stdout.trim().split("\n").map((line) => JSON.parse(line));
-      assert.deepEqual(events.map((e) => e.type), ["connect", "disconnect"]);
+      assert.deepEqual(eventTypes(insecure.stdout), ["connect", "disconnect"]);
 
       await server.waitFor(/"text":"no checks"[^]*"type":"disconnect"/);
-      const served = server.stdout.trim().split("\n").map((line) => JSON.parse(line));
-      assert.deepEqual(served.map((e) => e.type), [
+      assert.deepEqual(eventTypes(server.stdout), [
         "listening",
         "connect",
         "receive",
@@ -247,7 +216,7 @@ describe("enet CLI: serve and connect over DTLS", () => {
         "receive",
         "disconnect",
       ]);
-      assert.equal(served[2].text, "over dtls");
+      assert.equal(jsonLines(server.stdout)[2].text, "over dtls");
     } finally {
       await server.dispose();
     }
@@ -255,24 +224,11 @@ describe("enet CLI: serve and connect over DTLS", () => {
 
   test("EC server: a numeric HOST is checked against the certificate's IP addresses; SIGTERM ends cleanly", async () => {
     const { server, port } = await startDtlsServer("server_ec.key", "server_ec.crt");
-    const client = new Child("cli", [
-      "connect",
-      `127.0.0.1:${port}`,
-      "--dtls",
-      "--dtls-ca",
-      fixture("ca_ec.crt"),
-      "--json",
-    ]);
+    const client = new Child("cli", dtlsConnect(`127.0.0.1:${port}`, "ca_ec.crt", "--json"));
     try {
-      await client.waitFor(/"type":"connect"/);
-      client.write("\u0001\u0002\n");
-      const echoed = await client.waitFor(/^\{"type":"receive".*\n/m);
-      assert.equal(JSON.parse(echoed[0]).hex, "0102");
-      server.kill("SIGTERM");
-      assert.equal((await server.exit()).code, 0, server.stderr);
-      // ENet's goodbye arrives over DTLS: a clean disconnect, not a DTLS failure.
-      assert.equal((await client.exit()).code, 0, client.stderr);
-      assert.match(client.stdout, /"type":"disconnect"/);
+      // The server echoes; ENet's goodbye arrives over DTLS: a clean disconnect, not a
+      // DTLS failure.
+      await sendBinaryThenTerminate(client, server, client);
       assert.doesNotMatch(client.stderr, /DTLS/);
     } finally {
       await client.dispose();
@@ -284,13 +240,7 @@ describe("enet CLI: serve and connect over DTLS", () => {
     // other_rsa is trusted (signed by the RSA CA) but only for example.invalid.
     const { server, port } = await startDtlsServer("other_rsa.key", "other_rsa.crt");
     try {
-      const byAddress = await run("cli", [
-        "connect",
-        `127.0.0.1:${port}`,
-        "--dtls",
-        "--dtls-ca",
-        fixture("ca_rsa.crt"),
-      ], {
+      const byAddress = await run("cli", dtlsConnect(`127.0.0.1:${port}`, "ca_rsa.crt"), {
         input: "",
       });
       assert.equal(byAddress.code, 1, byAddress.stderr);
@@ -298,15 +248,11 @@ describe("enet CLI: serve and connect over DTLS", () => {
         byAddress.stderr,
         /DTLS name check failed: [^\n]*127\.0\.0\.1 is an IP address: [^\n]*--dtls-hostname NAME/,
       );
-      const byName = await run("cli", [
-        "connect",
-        `127.0.0.1:${port}`,
-        "--dtls",
-        "--dtls-ca",
-        fixture("ca_rsa.crt"),
-        "--dtls-hostname",
-        "example.invalid",
-      ], { input: "named\n" });
+      const byName = await run(
+        "cli",
+        dtlsConnect(`127.0.0.1:${port}`, "ca_rsa.crt", "--dtls-hostname", "example.invalid"),
+        { input: "named\n" },
+      );
       assert.equal(byName.code, 0, byName.stderr);
       assert.match(byName.stdout, /connected[^]*disconnected/);
       // The line went out over DTLS before the clean disconnect (no --linger: no echo awaited).

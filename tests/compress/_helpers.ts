@@ -1,6 +1,6 @@
 /**
  * Test helpers for the codec tests: hex, a seeded generator of datagram-like
- * bodies, a small hash for known answers, and the captured-datagram check.
+ * bodies, a small hash for known answers, and the captured-datagram checks.
  *
  * @module
  */
@@ -40,6 +40,25 @@ export function assertDecodesCaptures(
     const plain = codec.decompress(fromHex(capture.packed), 4096);
     assert.ok(plain, `${label} ${capture.packed}`);
     assert.equal(toHex(plain), capture.plain, label);
+  }
+}
+
+/**
+ * Asserts that `codec` compresses every captured plain body (limit: its own length) to
+ * exactly the captured datagram body: for codecs that are bit-exact with the reference.
+ *
+ * @param codec The codec under test.
+ * @param captures Its known answers.
+ */
+export function assertEncodesCaptures(
+  codec: Pick<Compressor, "compress">,
+  captures: readonly Capture[],
+): void {
+  for (const capture of captures) {
+    const plain = fromHex(capture.plain);
+    const packed = codec.compress(plain, plain.length);
+    assert.ok(packed, capture.plain);
+    assert.equal(toHex(packed), capture.packed);
   }
 }
 

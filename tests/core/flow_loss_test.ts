@@ -6,7 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { CommandFlag, ProtocolCommand } from "../../src/protocol/constants.ts";
+import { ProtocolCommand } from "../../src/protocol/constants.ts";
+import type { Host } from "../../src/core/host.ts";
+import type { Peer } from "../../src/core/peer.ts";
 import { PacketFlag, PeerState } from "../../src/core/types.ts";
 import {
   ackOf,
@@ -14,19 +16,29 @@ import {
   datagramTo,
   decode,
   drain,
-  type SentReliable,
+  reliableSent,
+  sentOf,
   SERVER,
   throttleConfigureCommand,
   throttleDecisions,
 } from "../helpers/core_wire.ts";
 
-function reliableSent(datagram: Uint8Array): SentReliable[] {
-  const { sentTime, commands } = decode(datagram);
-  return commands.filter((c) => c.flags & CommandFlag.ACKNOWLEDGE).map((c) => ({
-    channelID: c.channelID,
-    sequence: c.reliableSequenceNumber,
-    sentTime: sentTime!,
-  }));
+/**
+ * Queues one reliable packet and flushes at `now`, when C ENet closes a loss epoch that
+ * is 10 s old.
+ *
+ * @returns The peer's packetLoss, packetLossVariance and packetLossEpoch after the flush.
+ */
+function sendAndReadLoss(client: Host, peer: Peer, now: number): number[] {
+  peer.send(0, { data: new Uint8Array(8), flags: PacketFlag.RELIABLE });
+  client.flush(now);
+  return [peer.packetLoss, peer.packetLossVariance, peer.packetLossEpoch];
+}
+
+/** The server acknowledges, at `now`, every reliable command the client has queued. */
+function acknowledgeAll(client: Host, peer: Peer, now: number): void {
+  const sent = drain(client).flatMap(reliableSent);
+  client.handleDatagram(now, SERVER, datagramTo(peer, sent.map(ackOf)));
 }
 
 describe("packet loss", () => {
@@ -53,44 +65,20 @@ describe("packet loss", () => {
       [ProtocolCommand.SEND_RELIABLE, 0, 3],
       [ProtocolCommand.BANDWIDTH_LIMIT, 0xff, 3],
     ]);
-    const acks = resent.map((c) =>
-      ackOf({
-        channelID: c.channelID,
-        sequence: c.reliableSequenceNumber,
-        sentTime: 2500,
-      })
-    );
+    const acks = resent.map((c) => ackOf(sentOf(c, 2500)));
     client.handleDatagram(2600, SERVER, datagramTo(peer, acks));
     assert.equal(peer.reliableDataInTransit, 0);
     // CONNECT, PING, 3 sends, 4 resends: 9 commands sent, 3 lost; plus one more now, and
     // nothing is computed before the epoch ends.
-    peer.send(0, { data: new Uint8Array(8), flags: PacketFlag.RELIABLE });
-    client.flush(10999);
-    assert.deepEqual([peer.packetLoss, peer.packetLossVariance, peer.packetLossEpoch], [
-      0,
-      0,
-      1000,
-    ]);
-    const [late] = drain(client).flatMap(reliableSent);
-    client.handleDatagram(11000, SERVER, datagramTo(peer, [ackOf(late)]));
+    assert.deepEqual(sendAndReadLoss(client, peer, 10999), [0, 0, 1000]);
+    acknowledgeAll(client, peer, 11000);
     // 11000: 10 s after the epoch. 11 sent, 3 lost: sample 3 * 65536 / 11 = 17873;
     // variance (0 * 3 + 17873) / 4 = 4468; loss (0 * 7 + 17873) / 8 = 2234.
-    peer.send(0, { data: new Uint8Array(8), flags: PacketFlag.RELIABLE });
-    client.flush(11000);
-    assert.deepEqual(
-      [peer.packetLoss, peer.packetLossVariance, peer.packetLossEpoch],
-      [2234, 4468, 11000],
-    );
-    const [next] = drain(client).flatMap(reliableSent);
-    client.handleDatagram(11100, SERVER, datagramTo(peer, [ackOf(next)]));
+    assert.deepEqual(sendAndReadLoss(client, peer, 11000), [2234, 4468, 11000]);
+    acknowledgeAll(client, peer, 11100);
     // 21000: 1 sent, 0 lost: sample 0; variance (4468 * 3 + 2234) / 4 = 3909;
     // loss 2234 * 7 / 8 = 1954.
-    peer.send(0, { data: new Uint8Array(8), flags: PacketFlag.RELIABLE });
-    client.flush(21000);
-    assert.deepEqual(
-      [peer.packetLoss, peer.packetLossVariance, peer.packetLossEpoch],
-      [1954, 3909, 21000],
-    );
+    assert.deepEqual(sendAndReadLoss(client, peer, 21000), [1954, 3909, 21000]);
   });
 });
 
@@ -103,8 +91,7 @@ describe("unreliable packet throttle", () => {
     for (const [send, rtt] of [[1200, 100], [1400, 300]]) {
       peer.send(1, { data: new Uint8Array(4), flags: PacketFlag.RELIABLE });
       client.flush(send);
-      const sent = drain(client).flatMap(reliableSent);
-      client.handleDatagram(send + rtt, SERVER, datagramTo(peer, sent.map(ackOf)));
+      acknowledgeAll(client, peer, send + rtt);
     }
     assert.equal(peer.packetThrottle, 16); // 300 > 100 + 2 * 50: 32 - 16
     assert.equal(peer.packetThrottleCounter, 0);

@@ -18,6 +18,7 @@ import {
   datagramTo,
   decode,
   drain,
+  sentOf,
   type SentReliable,
   SERVER,
   throttleConfigureCommand,
@@ -34,11 +35,7 @@ function sendReliable(client: Host, peer: Peer, now: number): SentReliable {
   const reliable = commands.filter((c) => c.command !== ProtocolCommand.ACKNOWLEDGE);
   assert.equal(reliable.length, 1);
   assert.equal(reliable[0].command, ProtocolCommand.SEND_RELIABLE);
-  return {
-    channelID: reliable[0].channelID,
-    sequence: reliable[0].reliableSequenceNumber,
-    sentTime: sentTime!,
-  };
+  return sentOf(reliable[0], sentTime!);
 }
 
 /** C ENet's RTT and throttle bookkeeping, written from protocol.c and peer.c (uint32 math). */

@@ -1,26 +1,13 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
-  type CollectingChild,
+  answerExternalClient,
   ourClient,
   ourServer,
-  spawnCollecting,
-  stop,
+  spawnMbedtlsPeer as peer,
+  withExternalPeer,
 } from "./external_peer.ts";
-import { ROOT, waitFor } from "./support.ts";
-
-const FIXTURES = join(ROOT, "tests", "dtls", "fixtures");
-const PEER = join(ROOT, "tests", "dtls", "c", "bin", "dtls_peer");
-
-function peer(args: string[]) {
-  if (!existsSync(PEER)) {
-    execFileSync("bash", [join(ROOT, "tests", "dtls", "c", "build.sh")], { stdio: "inherit" });
-  }
-  return spawnCollecting(PEER, args);
-}
+import { fixturePath, waitFor } from "./support.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -29,14 +16,13 @@ describe("DTLS against an mbed TLS peer", () => {
   for (const kind of ["rsa", "ec"] as const) {
     test(`our client -> mbed TLS server (${kind.toUpperCase()})`, async () => {
       const { client, fromServer } = await ourClient(kind);
-      let spawned: CollectingChild | undefined;
-      try {
-        spawned = peer([
+      const start = () =>
+        peer([
           "server",
-          join(FIXTURES, `server_${kind}.crt`),
-          join(FIXTURES, `server_${kind}.key`),
+          fixturePath(`server_${kind}.crt`),
+          fixturePath(`server_${kind}.key`),
         ]);
-        const { output } = spawned;
+      await withExternalPeer(client, start, async ({ output }) => {
         await waitFor(() => /PORT \d+/.test(output()), 10_000, "the mbed TLS server's port");
         const port = Number(/PORT (\d+)/.exec(output())![1]);
         client.send({ data: encoder.encode("ping-from-ts"), address: "127.0.0.1", port });
@@ -51,41 +37,22 @@ describe("DTLS against an mbed TLS peer", () => {
             : /HANDSHAKE OK TLS-ECDHE-ECDSA-WITH-AES-128-GCM/,
         );
         assert.match(output(), /RECV ping-from-ts/);
-      } finally {
-        if (spawned !== undefined) await stop(spawned.child);
-        await client.close();
-      }
+      });
     });
 
     test(`mbed TLS client -> our server (${kind.toUpperCase()})`, async () => {
       const { server, fromClient } = await ourServer(kind);
-      let spawned: CollectingChild | undefined;
-      try {
-        spawned = peer([
-          "client",
-          String(server.localAddress.port),
-          join(FIXTURES, `ca_${kind}.crt`),
-          "localhost",
-        ]);
-        const { output } = spawned;
-        const [got] = await fromClient.take(1);
-        assert.equal(decoder.decode(got.data), "hello-from-mbedtls");
-        server.send({
-          data: encoder.encode("reply-from-ts"),
-          address: got.address,
-          port: got.port,
+      const port = String(server.localAddress.port);
+      const start = () => peer(["client", port, fixturePath(`ca_${kind}.crt`), "localhost"]);
+      await withExternalPeer(server, start, async (client) => {
+        await answerExternalClient(server, fromClient, client, {
+          hello: "hello-from-mbedtls",
+          reply: "reply-from-ts",
+          printed: "RECV reply-from-ts",
+          what: "the mbed TLS client's reply line",
         });
-        await waitFor(
-          () => output().includes("RECV reply-from-ts"),
-          10_000,
-          "the mbed TLS client's reply line",
-        );
-        assert.match(output(), /HANDSHAKE OK TLS-ECDHE-(RSA|ECDSA)-WITH-AES-128-GCM-SHA256/);
-        assert.equal(server.stats.cookiesSent, 1);
-      } finally {
-        if (spawned !== undefined) await stop(spawned.child);
-        await server.close();
-      }
+        assert.match(client.output(), /HANDSHAKE OK TLS-ECDHE-(RSA|ECDSA)-WITH-AES-128-GCM-SHA256/);
+      });
     });
   }
 });

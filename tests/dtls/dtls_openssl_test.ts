@@ -1,20 +1,13 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
-  type CollectingChild,
+  answerExternalClient,
   ourClient,
   ourServer,
-  spawnCollecting,
-  stop,
+  spawnOpenssl as run,
+  withExternalPeer,
 } from "./external_peer.ts";
-import { ROOT, udp, waitFor } from "./support.ts";
-
-const FIXTURES = join(ROOT, "tests", "dtls", "fixtures");
-
-function run(args: string[]) {
-  return spawnCollecting("openssl", args, "pipe");
-}
+import { fixturePath, udp, waitFor } from "./support.ts";
 
 async function freePort(): Promise<number> {
   const t = await udp();
@@ -31,20 +24,19 @@ describe("DTLS against openssl", () => {
     test(`our client -> openssl s_server -dtls1_2 (${kind.toUpperCase()})`, async () => {
       const port = await freePort();
       const { client, fromServer } = await ourClient(kind);
-      let spawned: CollectingChild | undefined;
-      try {
-        spawned = run([
+      const start = () =>
+        run([
           "s_server",
           "-dtls1_2",
           "-accept",
           `127.0.0.1:${port}`,
           "-listen",
           "-cert",
-          join(FIXTURES, `server_${kind}.crt`),
+          fixturePath(`server_${kind}.crt`),
           "-key",
-          join(FIXTURES, `server_${kind}.key`),
+          fixturePath(`server_${kind}.key`),
         ]);
-        const { child, output } = spawned;
+      await withExternalPeer(client, start, async ({ child, output }) => {
         await waitFor(() => output().includes("ACCEPT"), 10_000, "s_server to listen");
         // Retried until the server answers: s_server may not be reading yet.
         for (let i = 0; i < 50 && !output().includes("ping-from-ts"); i++) {
@@ -65,47 +57,34 @@ describe("DTLS against openssl", () => {
           output(),
           kind === "rsa" ? /ECDHE-RSA-AES128-GCM-SHA256/ : /ECDHE-ECDSA-AES128-GCM-SHA256/,
         );
-      } finally {
-        if (spawned !== undefined) await stop(spawned.child);
-        await client.close();
-      }
+      });
     });
 
     test(`openssl s_client -dtls1_2 -> our server (${kind.toUpperCase()})`, async () => {
       const { server, fromClient } = await ourServer(kind);
-      let spawned: CollectingChild | undefined;
-      try {
-        spawned = run([
+      const start = () =>
+        run([
           "s_client",
           "-dtls1_2",
           "-connect",
           `127.0.0.1:${server.localAddress.port}`,
           "-CAfile",
-          join(FIXTURES, `ca_${kind}.crt`),
+          fixturePath(`ca_${kind}.crt`),
           "-verify_hostname",
           "localhost",
           "-verify_return_error",
         ]);
-        const { child, output } = spawned;
-        await waitFor(() => output().includes("Verification: OK"), 10_000, "s_client to verify us");
-        child.stdin!.write("ping-from-openssl\n");
-        const [got] = await fromClient.take(1);
-        assert.equal(decoder.decode(got.data), "ping-from-openssl\n");
-        server.send({
-          data: encoder.encode("pong-from-ts\n"),
-          address: got.address,
-          port: got.port,
+      await withExternalPeer(server, start, async (client) => {
+        const verified = () => client.output().includes("Verification: OK");
+        await waitFor(verified, 10_000, "s_client to verify us");
+        client.child.stdin!.write("ping-from-openssl\n");
+        await answerExternalClient(server, fromClient, client, {
+          hello: "ping-from-openssl\n",
+          reply: "pong-from-ts\n",
+          printed: "pong-from-ts",
+          what: "s_client to print our reply",
         });
-        await waitFor(
-          () => output().includes("pong-from-ts"),
-          10_000,
-          "s_client to print our reply",
-        );
-        assert.equal(server.stats.cookiesSent, 1);
-      } finally {
-        if (spawned !== undefined) await stop(spawned.child);
-        await server.close();
-      }
+      });
     });
   }
 });

@@ -23,10 +23,18 @@ export const ROOT: string = (() => {
 
 /**
  * @param name File name in tests/dtls/fixtures.
+ * @returns Its path.
+ */
+export function fixturePath(name: string): string {
+  return join(ROOT, "tests", "dtls", "fixtures", name);
+}
+
+/**
+ * @param name File name in tests/dtls/fixtures.
  * @returns Its text.
  */
 export function fixture(name: string): string {
-  return readFileSync(join(ROOT, "tests", "dtls", "fixtures", name), "utf8");
+  return readFileSync(fixturePath(name), "utf8");
 }
 
 /** @returns A UDP transport bound to 127.0.0.1 on a free port. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ENetConnection, ENetPacketPeer, EventType, PeerState } from "../../mod.ts";
-import { bytes, connectPair, drain, text, waitFor } from "./helpers.ts";
+import { bytes, connectPair, drain, serverConnectEvent, text, waitFor } from "./helpers.ts";
 
 const {
   FLAG_RELIABLE: RELIABLE,
@@ -34,21 +34,11 @@ describe("ENetConnection over UDP loopback", () => {
   });
 
   test("the connect event carries the client's data", async () => {
-    const server = new ENetConnection();
-    const client = new ENetConnection();
-    try {
-      await server.createHostBound("127.0.0.1", 0);
-      await client.createHost();
-      await client.connectToHost("127.0.0.1", server.getLocalPort(), 1, 1234);
-      const [type, peer, data, channel] = await waitFor(server, EventType.EVENT_CONNECT);
-      assert.equal(type, ENetConnection.EVENT_CONNECT);
-      assert.ok(peer instanceof ENetPacketPeer);
-      assert.equal(data, 1234);
-      assert.equal(channel, 0);
-    } finally {
-      await client.destroy();
-      await server.destroy();
-    }
+    const [type, peer, data, channel] = await serverConnectEvent(1234);
+    assert.equal(type, ENetConnection.EVENT_CONNECT);
+    assert.ok(peer instanceof ENetPacketPeer);
+    assert.equal(data, 1234);
+    assert.equal(channel, 0);
   });
 
   test("delivers every flag combination on the requested channel", async () => {

@@ -1,11 +1,14 @@
 /**
- * Helpers for the Godot API tests: bounded waits for events and a connected pair.
+ * Helpers for the Godot API tests: bounded waits for events and a connected pair, over
+ * loopback UDP or an in-process MemoryNetwork.
  */
 import {
   ENetConnection,
   type ENetHostOptions,
   type ENetPacketPeer,
   type EventType,
+  MemoryNetwork,
+  type MemoryNetworkOptions,
   type ServiceResult,
 } from "../../mod.ts";
 
@@ -87,6 +90,60 @@ export async function connectPair(options: PairOptions = {}): Promise<Pair> {
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/**
+ * Connects a new client (one channel, connect data `data`) to a new server bound on
+ * 127.0.0.1 and returns the server's CONNECT event; both hosts are destroyed after.
+ */
+export async function serverConnectEvent(data: number): Promise<ServiceResult> {
+  const server = new ENetConnection();
+  const client = new ENetConnection();
+  try {
+    await server.createHostBound("127.0.0.1", 0);
+    await client.createHost();
+    await client.connectToHost("127.0.0.1", server.getLocalPort(), 1, data);
+    return await waitFor(server, ENetConnection.EVENT_CONNECT);
+  } finally {
+    await client.destroy();
+    await server.destroy();
+  }
+}
+
+/** Options of {@linkcode withMemoryPair}. */
+export interface MemoryPairOptions {
+  /** Host options for both ends (each gets its own transport). */
+  host?: Omit<ENetHostOptions, "transport">;
+  /** Runs on both hosts before the client connects. */
+  before?: PairOptions["before"];
+}
+
+/**
+ * Connects a server at 10.0.0.1:7000 and a client at 10.0.0.2 over a new
+ * {@linkcode MemoryNetwork} with the given link conditions, runs `body`, and always
+ * closes the pair and the network.
+ */
+export async function withMemoryPair(
+  conditions: MemoryNetworkOptions,
+  body: (pair: Pair, network: MemoryNetwork) => Promise<void>,
+  options: MemoryPairOptions = {},
+): Promise<void> {
+  const network = new MemoryNetwork(conditions);
+  try {
+    const pair = await connectPair({
+      serverAddress: "10.0.0.1",
+      serverOptions: { ...options.host, transport: network.open("10.0.0.1", 7000) },
+      clientOptions: { ...options.host, transport: network.open("10.0.0.2", 0) },
+      before: options.before,
+    });
+    try {
+      await body(pair, network);
+    } finally {
+      await pair.close();
+    }
+  } finally {
+    await network.close();
   }
 }
 

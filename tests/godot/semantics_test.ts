@@ -4,15 +4,17 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import type { Datagram, DatagramTransport } from "../../adapters/transport.ts";
-import {
-  ENetConnection,
-  ENetPacketPeer,
-  EventType,
-  MemoryNetwork,
-  openUdpTransport,
-} from "../../mod.ts";
+import { ENetConnection, ENetPacketPeer, EventType, openUdpTransport } from "../../mod.ts";
 import { peerStatisticKey } from "../../src/godot/statistics.ts";
-import { bytes, connectPair, drain, text, waitFor } from "./helpers.ts";
+import {
+  bytes,
+  connectPair,
+  drain,
+  serverConnectEvent,
+  text,
+  waitFor,
+  withMemoryPair,
+} from "./helpers.ts";
 
 const { FLAG_RELIABLE: RELIABLE } = ENetPacketPeer;
 
@@ -140,18 +142,9 @@ describe("ENetConnection semantics from Godot's enet_connection.cpp", () => {
   });
 
   test("the connect event's data is Godot's unsigned 32-bit value", async () => {
-    const server = new ENetConnection();
-    const client = new ENetConnection();
-    try {
-      await server.createHostBound("127.0.0.1", 0);
-      await client.createHost();
-      await client.connectToHost("127.0.0.1", server.getLocalPort(), 1, -1);
-      const [, , data] = await waitFor(server, EventType.EVENT_CONNECT);
-      assert.equal(data, 0xffffffff);
-    } finally {
-      await client.destroy();
-      await server.destroy();
-    }
+    const [type, , data] = await serverConnectEvent(-1);
+    assert.equal(type, ENetConnection.EVENT_CONNECT);
+    assert.equal(data, 0xffffffff);
   });
 
   test("destroy() makes every peer inactive, as Godot's _on_disconnect", async () => {
@@ -167,27 +160,15 @@ describe("ENetConnection semantics from Godot's enet_connection.cpp", () => {
   });
 
   test("compress(): the last call wins on a live host, even over a codec still loading", async () => {
-    const network = new MemoryNetwork({ seed: 11 });
-    try {
-      const pair = await connectPair({
-        serverAddress: "10.0.0.1",
-        serverOptions: { transport: network.open("10.0.0.1", 7000) },
-        clientOptions: { transport: network.open("10.0.0.2", 0) },
-      });
-      try {
-        const loading = pair.client.compress(ENetConnection.COMPRESS_ZSTD); // not awaited
-        await pair.client.compress(ENetConnection.COMPRESS_NONE);
-        await loading;
-        // Both ends uncompressed: the packet arrives (a zstd client would be dropped).
-        const payload = bytes("plain ".repeat(100));
-        pair.toServer.send(0, payload, RELIABLE);
-        await waitFor(pair.server, EventType.EVENT_RECEIVE);
-        assert.deepEqual(pair.toClient.getPacket(), payload);
-      } finally {
-        await pair.close();
-      }
-    } finally {
-      await network.close();
-    }
+    await withMemoryPair({ seed: 11 }, async (pair) => {
+      const loading = pair.client.compress(ENetConnection.COMPRESS_ZSTD); // not awaited
+      await pair.client.compress(ENetConnection.COMPRESS_NONE);
+      await loading;
+      // Both ends uncompressed: the packet arrives (a zstd client would be dropped).
+      const payload = bytes("plain ".repeat(100));
+      pair.toServer.send(0, payload, RELIABLE);
+      await waitFor(pair.server, EventType.EVENT_RECEIVE);
+      assert.deepEqual(pair.toClient.getPacket(), payload);
+    });
   });
 });

@@ -91,6 +91,13 @@ function waitSystem(client: Client, type: number, id: number, deadline: number):
   });
 }
 
+/** Disconnects `client` from the server and waits for its own DISCONNECT event. */
+async function leave(client: Client, name: string, deadline: number): Promise<void> {
+  client.peer.peerDisconnect();
+  const disconnected = (event: Event) => event.type === ENetConnection.EVENT_DISCONNECT;
+  await waitFor(client.connection, deadline, `${name}'s disconnect`, disconnected);
+}
+
 async function scenario(mode: Mode, index: number): Promise<void> {
   const deadline = Date.now() + SCENARIO_MS;
   const idA = 0x10203040 + index;
@@ -198,22 +205,10 @@ async function scenario(mode: Mode, index: number): Promise<void> {
     assert.deepEqual(forwarded.packet, frame(idA, idB, relayed));
 
     // B leaves: A hears of it on channel 0, Godot reports it.
-    b.peer.peerDisconnect();
-    await waitFor(
-      connectionB,
-      deadline,
-      "B's disconnect",
-      (e) => e.type === ENetConnection.EVENT_DISCONNECT,
-    );
+    await leave(b, "B", deadline);
     await waitSystem(a, SysMessage.REMOVE_PEER, idB, deadline);
     await godot.next("disconnect", 5_000, (l) => l.id === idB);
-    a.peer.peerDisconnect();
-    await waitFor(
-      connectionA,
-      deadline,
-      "A's disconnect",
-      (e) => e.type === ENetConnection.EVENT_DISCONNECT,
-    );
+    await leave(a, "A", deadline);
     await godot.next("disconnect", 5_000, (l) => l.id === idA);
     assert.equal((await godot.next("exit", 5_000)).code, 0);
   } catch (error) {

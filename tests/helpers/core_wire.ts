@@ -73,6 +73,22 @@ export interface SentReliable {
   sentTime: number;
 }
 
+/**
+ * What a reliable command needs acknowledged.
+ *
+ * @param command The command as sent.
+ * @param sentTime The 16-bit sent time of the datagram that carried it.
+ */
+export function sentOf(command: Command, sentTime: number): SentReliable {
+  return { channelID: command.channelID, sequence: command.reliableSequenceNumber, sentTime };
+}
+
+/** The commands in one datagram from the client that ask for an acknowledgement. */
+export function reliableSent(datagram: Uint8Array): SentReliable[] {
+  const { sentTime, commands } = decode(datagram);
+  return commands.filter((c) => c.flags & CommandFlag.ACKNOWLEDGE).map((c) => sentOf(c, sentTime!));
+}
+
 /** A datagram from the server to `peer` carrying the given commands. */
 export function datagramTo(peer: Peer, commands: Command[], sentTime?: number): Uint8Array {
   const buf = new Uint8Array(1400);
