@@ -4,6 +4,7 @@
  *
  * @module
  */
+import process from "node:process";
 import { parseArgs, UsageError } from "./args.ts";
 import { parseHostPort } from "./address.ts";
 import {
@@ -97,7 +98,8 @@ export async function main(
           import("./connect.ts"),
           import("./session.ts"),
         ]);
-        return await connect(target, options, new Reporter(options), tls);
+        const typing = process.stdin.isTTY === true;
+        return await connect(target, options, new Reporter(options, typing), tls);
       }
       default:
         throw new UsageError(`Cannot run "${command}": unknown command (try serve or connect)`);

@@ -78,10 +78,14 @@ export class Reporter {
 
   /**
    * @param options The parsed options (`json`, `no-status`).
+   * @param typing Whether a person types on the same terminal (interactive `connect`): the
+   *   typed line and a redrawn status line would overwrite each other, so there is none.
    */
-  constructor(options: OptionValues) {
+  constructor(options: OptionValues, typing = false) {
     this.#json = options.json === true;
-    this.output = new Output({ status: options["no-status"] !== true && !this.#json });
+    this.output = new Output({
+      status: options["no-status"] !== true && !this.#json && !typing,
+    });
   }
 
   /**
