@@ -227,27 +227,15 @@ function findCaptures(): string {
   }
 }
 
-const NUMBERS: Record<string, number> = {
-  ACKNOWLEDGE: 1,
-  CONNECT: 2,
-  VERIFY_CONNECT: 3,
-  DISCONNECT: 4,
-  PING: 5,
-  SEND_RELIABLE: 6,
-  SEND_UNRELIABLE: 7,
-  SEND_FRAGMENT: 8,
-  SEND_UNSEQUENCED: 9,
-  BANDWIDTH_LIMIT: 10,
-  THROTTLE_CONFIGURE: 11,
-  SEND_UNRELIABLE_FRAGMENT: 12,
-};
-
 /** Converts a capture's own decode of a command to an `ExpectedCommand` and its size. */
 function fromCaptureDecode(
   c: Record<string, unknown>,
 ): { expected: ExpectedCommand; size: number } {
-  const command = NUMBERS[c.cmd as string];
-  assert.ok(command, `unknown command ${c.cmd}`);
+  const command = ProtocolCommand[c.cmd as keyof typeof ProtocolCommand];
+  assert.ok(
+    command >= ProtocolCommand.ACKNOWLEDGE && command < ProtocolCommand.COUNT,
+    `unknown command ${c.cmd}`,
+  );
   const expected: ExpectedCommand = {
     command,
     flags: (c.ackRequested ? 0x80 : 0) | (c.unsequencedFlag ? 0x40 : 0),
