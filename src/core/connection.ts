@@ -109,6 +109,7 @@ export function resetPeer(peer: Peer): void {
   peer.flags = 0;
   peer.unsequencedWindow.fill(0);
   resetQueues(peer);
+  peer.host.schedule.remove(peer);
 }
 
 /**

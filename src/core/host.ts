@@ -18,6 +18,7 @@ import { sendPacket } from "./outgoing.ts";
 import { Peer } from "./peer.ts";
 import { Mulberry32 } from "./random.ts";
 import { handleIncomingDatagram } from "./receive.ts";
+import { SendSchedule } from "./send_schedule.ts";
 import { timeDifference, timeLess, toEnetTime } from "./time.ts";
 import { sendOutgoingCommands } from "./transmit.ts";
 import {
@@ -173,8 +174,14 @@ export class Host {
   /** @internal Decompressed datagrams. */
   readonly receiveScratch: Uint8Array = new Uint8Array(HostDefault.RECEIVE_BUFFER_SIZE);
 
+  /** @internal The peers the next send phase visits, and every peer's next deadline. */
+  readonly schedule: SendSchedule = new SendSchedule();
+  /** @internal The current send phase's peers (reused). */
+  readonly visitList: Peer[] = [];
+  /** @internal The last `now` seen, floored, on the caller's clock. */
+  nowBase = 0;
+
   #random: Mulberry32;
-  #nowBase = 0;
 
   /**
    * Creates a host with all its peer slots.
@@ -224,7 +231,7 @@ export class Host {
       throw new TypeError(`Cannot use time: ${now} is not a finite number`);
     }
     this.serviceTime = toEnetTime(now);
-    this.#nowBase = Math.floor(now);
+    this.nowBase = Math.floor(now);
     if (recycle) this.output.recycle();
   }
 
@@ -363,26 +370,19 @@ export class Host {
   /**
    * When `handleTimeout` must next be called.
    *
+   * Constant time: the host keeps each peer's next deadline (see `SendSchedule`).
+   *
    * @returns An absolute time on the caller's clock (possibly now or earlier), or
    * `undefined` when nothing is pending.
    */
   pollTimeout(): number | undefined {
-    if (this.needsFlush) return this.#nowBase;
-    const now = this.serviceTime;
-    let best = Infinity;
-    for (const peer of this.peers) {
-      if (peer.state === PeerState.DISCONNECTED || peer.state === PeerState.ZOMBIE) continue;
-      if (!peer.sentReliableCommands.isEmpty()) {
-        best = Math.min(best, untilDeadline(peer.nextTimeout, now));
-      } else if (peer.state === PeerState.CONNECTED) {
-        best = Math.min(best, untilDeadline((peer.lastReceiveTime + peer.pingInterval) >>> 0, now));
-      }
-    }
+    if (this.needsFlush) return this.nowBase;
+    let best = this.schedule.earliest;
     if (this.connectedPeers > 0 || this.recalculateBandwidthLimits) {
       const epochEnd = (this.bandwidthThrottleEpoch + HostDefault.BANDWIDTH_THROTTLE_INTERVAL) >>>
         0;
-      best = Math.min(best, untilDeadline(epochEnd, now));
+      best = Math.min(best, this.nowBase + untilDeadline(epochEnd, this.serviceTime));
     }
-    return best === Infinity ? undefined : this.#nowBase + best;
+    return best === Infinity ? undefined : best;
   }
 }

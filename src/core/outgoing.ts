@@ -91,6 +91,7 @@ export function setupOutgoingCommand(peer: Peer, outgoing: OutgoingCommand): voi
     peer.outgoingCommands.pushBack(outgoing);
   }
   host.needsFlush = true;
+  host.schedule.mark(peer);
 }
 
 /**

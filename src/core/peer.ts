@@ -179,6 +179,12 @@ export class Peer {
   );
   /** @internal Reason reported when this peer's ZOMBIE state is dispatched. */
   disconnectReason: DisconnectReason = "remote";
+  /** @internal On the host's list for the next send phase. */
+  marked = false;
+  /** @internal Position in the host's deadline heap, -1 when not on it. */
+  scheduleIndex = -1;
+  /** @internal When it next needs a send phase, on the caller's clock. */
+  dueAt = 0;
 
   /**
    * Creates a slot; only `Host` does this.
@@ -267,6 +273,7 @@ export class Peer {
    */
   setPingInterval(ms: number): void {
     this.pingInterval = ms > 0 ? ms >>> 0 : PeerDefault.PING_INTERVAL;
+    this.host.schedule.mark(this);
   }
 
   /**

@@ -79,10 +79,13 @@ export function handleIncomingDatagram(host: Host, from: PeerAddress, bytes: Uin
     const seed = checksumSeed(header.peerID, peer === null ? 0 : peer.connectID);
     if (!verifyChecksum(data, headerSize - CHECKSUM_SLOT_SIZE, seed)) return false;
   }
-  if (peer !== null) peer.incomingDataTotal += data.length;
   // Whatever this datagram changes (acknowledgements to send, window space freed), the
   // send phase should run next, as it does right after receiving in enet_host_service.
   host.needsFlush = true;
+  if (peer !== null) {
+    peer.incomingDataTotal += data.length;
+    host.schedule.mark(peer);
+  }
 
   const reader = host.reader;
   reader.reset(data, headerSize, data.length);
@@ -94,6 +97,7 @@ export function handleIncomingDatagram(host: Host, from: PeerAddress, bytes: Uin
       if (peer !== null) return false;
       peer = handleConnect(host, from, command);
       if (peer === null) return false;
+      host.schedule.mark(peer);
     } else if (!handleCommand(host, peer!, command)) {
       return false;
     }

@@ -270,8 +270,25 @@ function updatePacketLoss(host: Host, peer: Peer): void {
 }
 
 /**
+ * When the peer next needs a send phase on the caller's clock, `Infinity` for never: its
+ * retransmission timeout while reliable commands are in flight, else its next ping while
+ * connected (the two deadlines of the send phase; everything else marks the peer).
+ */
+function nextDueAt(host: Host, peer: Peer): number {
+  let deadline: number;
+  if (!peer.sentReliableCommands.isEmpty()) deadline = peer.nextTimeout;
+  else if (peer.state === PeerState.CONNECTED) {
+    deadline = (peer.lastReceiveTime + peer.pingInterval) >>> 0;
+  } else return Infinity;
+  const now = host.serviceTime;
+  return host.nowBase + (timeLess(deadline, now) ? 0 : timeDifference(deadline, now));
+}
+
+/**
  * Builds and queues a datagram for every peer with something to send, as many passes as
- * peers need to drain (`enet_protocol_send_outgoing_commands`).
+ * peers need to drain (`enet_protocol_send_outgoing_commands`). Only the peers the host's
+ * `SendSchedule` names are visited (marked ones and those with a deadline due); a visit
+ * to any other peer would do nothing, so the result is C ENet's walk over every slot.
  *
  * @param host The host; `host.serviceTime` is the current time.
  * @param checkForTimeouts Whether to retransmit and detect timeouts (not on `flush`).
@@ -279,8 +296,12 @@ function updatePacketLoss(host: Host, peer: Peer): void {
 export function sendOutgoingCommands(host: Host, checkForTimeouts: boolean): void {
   const out = host.output;
   host.needsFlush = false;
+  // A nested call (a peer disconnected from inside a phase) gets its own list.
+  const visit = host.visitList.length === 0 ? host.visitList : [];
+  host.schedule.take(host.nowBase, visit);
   for (let sendPass = 0, continueSending = 0; sendPass <= continueSending; sendPass++) {
-    for (const peer of host.peers) {
+    for (let i = 0; i < visit.length; i++) {
+      const peer = visit[i];
       if (
         peer.state === PeerState.DISCONNECTED || peer.state === PeerState.ZOMBIE ||
         (sendPass > 0 && !(peer.flags & PeerFlag.CONTINUE_SENDING))
@@ -327,4 +348,10 @@ export function sendOutgoingCommands(host: Host, checkForTimeouts: boolean): voi
       if (peer.flags & PeerFlag.CONTINUE_SENDING) continueSending = sendPass + 1;
     }
   }
+  for (let i = 0; i < visit.length; i++) {
+    const peer = visit[i];
+    const active = peer.state !== PeerState.DISCONNECTED && peer.state !== PeerState.ZOMBIE;
+    host.schedule.reschedule(peer, active ? nextDueAt(host, peer) : Infinity);
+  }
+  visit.length = 0;
 }
