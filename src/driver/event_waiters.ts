@@ -5,23 +5,29 @@
  * @module
  */
 
-import type { TimerHandle } from "./timers.ts";
+import { deferTask, type TimerHandle } from "./timers.ts";
 
-/** One consumer's wait: it settles once, with an event, `null`, or an error. */
+/** One consumer's wait: it ends once, with an event, `null`, or an error. */
 export interface EventWaiter<E> {
-  /** Settles with the event, or `null` when the wait ended without one. */
-  readonly promise: Promise<E | null>;
-  /** Settles the promise with an event or `null`. */
-  resolve(event: E | null): void;
-  /** Settles the promise with an error. */
-  reject(error: unknown): void;
-  /** The time limit's timer, if any. */
-  timer: TimerHandle | undefined;
+  /** Called with the event, or `null` when the wait ended without one. */
+  readonly resolve: (event: E | null) => void;
+  /** Called with the error that stopped the host. */
+  readonly reject: (error: unknown) => void;
+  /** When the wait ends without an event: 0 = after pending I/O, `Infinity` = never. */
+  readonly deadline: number;
 }
+
+const defaultClock = (): number => performance.now();
 
 /**
  * A queue of {@linkcode EventWaiter}s. Events go to the oldest waiter first, so waits
  * made through different paths (a `nextEvent` call, an iterator) share one order.
+ *
+ * Time limits share one timer, armed for the earliest deadline and kept while later
+ * waits come and go: a `service(5)` loop that gets an event every few microseconds arms
+ * one timer per 5 ms, not a `setTimeout`/`clearTimeout` pair per event. A zero time
+ * limit waits on no timer at all: the wait ends (`null`) in a `setImmediate` callback,
+ * after the I/O already pending, which may still bring an event.
  *
  * @typeParam E The event type.
  *
@@ -31,16 +37,25 @@ export interface EventWaiter<E> {
  * import { EventWaiters } from "./event_waiters.ts";
  *
  * const waiters = new EventWaiters<string>();
- * const first = waiters.add(Infinity);
- * const second = waiters.add(10); // null after 10 ms
+ * const first = new Promise((resolve, reject) => waiters.add(Infinity, resolve, reject));
+ * const second = new Promise((resolve, reject) => waiters.add(10, resolve, reject));
  * const events = ["hello"];
  * waiters.deliver({ pollEvent: () => events.shift() });
- * assert.equal(await first.promise, "hello");
- * assert.equal(await second.promise, null);
+ * assert.equal(await first, "hello");
+ * assert.equal(await second, null); // after 10 ms
  * ```
  */
 export class EventWaiters<E> {
   #queue: EventWaiter<E>[] = [];
+  #clock: () => number;
+  #timer: TimerHandle | undefined;
+  #timerDeadline = Infinity;
+  #immediateQueued = false;
+
+  /** @param clock Milliseconds, for the time limits; default `performance.now()`. */
+  constructor(clock: () => number = defaultClock) {
+    this.#clock = clock;
+  }
 
   /** How many consumers are waiting. */
   get size(): number {
@@ -50,18 +65,29 @@ export class EventWaiters<E> {
   /**
    * Adds a waiter at the end of the queue.
    *
-   * @param timeoutMs Milliseconds before it resolves `null`; `Infinity` for no limit.
-   * @returns The waiter.
+   * @param timeoutMs Milliseconds before it resolves `null`; 0 for "after pending I/O",
+   *   `Infinity` for no limit.
+   * @param resolve Called once with the event or `null`.
+   * @param reject Called once if the host fails.
+   * @returns The waiter, for {@linkcode EventWaiters.cancel}.
    */
-  add(timeoutMs: number): EventWaiter<E> {
-    let resolve!: (event: E | null) => void;
-    let reject!: (error: unknown) => void;
-    const promise = new Promise<E | null>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    const waiter: EventWaiter<E> = { promise, resolve, reject, timer: undefined };
-    if (timeoutMs !== Infinity) waiter.timer = setTimeout(() => this.cancel(waiter), timeoutMs);
+  add(
+    timeoutMs: number,
+    resolve: (event: E | null) => void,
+    reject: (error: unknown) => void,
+  ): EventWaiter<E> {
+    let deadline = Infinity;
+    if (timeoutMs === 0) {
+      deadline = 0;
+      if (!this.#immediateQueued) {
+        this.#immediateQueued = true;
+        deferTask(this.#expireImmediate);
+      }
+    } else if (timeoutMs !== Infinity) {
+      deadline = this.#clock() + timeoutMs;
+      this.#arm(deadline);
+    }
+    const waiter: EventWaiter<E> = { resolve, reject, deadline };
     this.#queue.push(waiter);
     return waiter;
   }
@@ -73,8 +99,9 @@ export class EventWaiters<E> {
    */
   cancel(waiter: EventWaiter<E>): void {
     const index = this.#queue.indexOf(waiter);
-    if (index >= 0) this.#queue.splice(index, 1);
-    settle(waiter, null);
+    if (index < 0) return;
+    this.#queue.splice(index, 1);
+    waiter.resolve(null);
   }
 
   /**
@@ -84,16 +111,18 @@ export class EventWaiters<E> {
    *   one, or `undefined` when there is none.
    */
   deliver(source: { pollEvent(): E | undefined }): void {
-    while (this.#queue.length > 0) {
+    const queue = this.#queue;
+    while (queue.length > 0) {
       const event = source.pollEvent();
       if (event === undefined) return;
-      settle(this.#queue.shift()!, event);
+      queue.shift()!.resolve(event);
     }
   }
 
   /** Ends every wait: each resolves `null`. */
   endAll(): void {
-    for (const waiter of this.#queue.splice(0)) settle(waiter, null);
+    this.#stopTimer();
+    for (const waiter of this.#queue.splice(0)) waiter.resolve(null);
   }
 
   /**
@@ -102,14 +131,58 @@ export class EventWaiters<E> {
    * @param error What each waiter rejects with.
    */
   failAll(error: unknown): void {
-    for (const waiter of this.#queue.splice(0)) {
-      if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-      waiter.reject(error);
-    }
+    this.#stopTimer();
+    for (const waiter of this.#queue.splice(0)) waiter.reject(error);
   }
-}
 
-function settle<E>(waiter: EventWaiter<E>, event: E | null): void {
-  if (waiter.timer !== undefined) clearTimeout(waiter.timer);
-  waiter.resolve(event);
+  /** Arms the shared timer for `deadline` unless it already fires no later. */
+  #arm(deadline: number): void {
+    if (this.#timer !== undefined && this.#timerDeadline <= deadline) return;
+    this.#stopTimer();
+    this.#timerDeadline = deadline;
+    this.#timer = setTimeout(this.#expire, Math.max(0, Math.ceil(deadline - this.#clock())));
+  }
+
+  #stopTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerDeadline = Infinity;
+  }
+
+  /** Ends the waits whose deadline passed (and re-arms for the next one). */
+  #expire = (): void => {
+    this.#timer = undefined;
+    this.#timerDeadline = Infinity;
+    // Timers may fire a fraction of a millisecond before a fractional deadline.
+    const now = this.#clock() + 1;
+    let next = Infinity;
+    const queue = this.#queue;
+    for (let i = 0; i < queue.length;) {
+      const waiter = queue[i];
+      const deadline = waiter.deadline;
+      if (deadline !== 0 && deadline <= now) {
+        queue.splice(i, 1);
+        waiter.resolve(null);
+      } else {
+        if (deadline !== 0 && deadline < next) next = deadline;
+        i++;
+      }
+    }
+    if (next !== Infinity) this.#arm(next);
+  };
+
+  /** Ends the zero-time-limit waits, once the I/O pending when they started got in. */
+  #expireImmediate = (): void => {
+    this.#immediateQueued = false;
+    const queue = this.#queue;
+    for (let i = 0; i < queue.length;) {
+      const waiter = queue[i];
+      if (waiter.deadline === 0) {
+        queue.splice(i, 1);
+        waiter.resolve(null);
+      } else {
+        i++;
+      }
+    }
+  };
 }

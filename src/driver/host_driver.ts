@@ -74,7 +74,7 @@ export class HostDriver<E, P> {
   #reader: ReadableStreamDefaultReader<Datagram> | null = null;
   #sender: DatagramSender;
   #timer: DeadlineTimer;
-  #waiters = new EventWaiters<E>();
+  #waiters: EventWaiters<E>;
   #flushQueued = false;
   #serviceQueued = false;
   /** Datagrams handled since the last send phase. */
@@ -112,6 +112,7 @@ export class HostDriver<E, P> {
     this.transport = transport;
     this.#clock = options?.clock ?? defaultClock;
     this.#sender = new DatagramSender(transport);
+    this.#waiters = new EventWaiters<E>(this.#clock);
     this.#timer = new DeadlineTimer(this.#clock, () => this.#run(this.#service));
     void this.#readLoop();
     this.#run(this.#service);
@@ -176,7 +177,57 @@ export class HostDriver<E, P> {
   }
 
   /**
-   * Waits for the host's next event.
+   * The host's next event if one is ready, without waiting (`enet_host_check_events`).
+   *
+   * @returns The event; `undefined` when none is ready (or a wait is already queued for
+   *   it) or the driver closed.
+   * @throws When the driver failed: the error that stopped it.
+   */
+  pollEvent(): E | undefined {
+    if (this.#failure !== null) throw this.#failure.error;
+    return this.#takeEvent() ?? undefined;
+  }
+
+  /**
+   * Queues a wait for the host's next event, behind any waits already queued. For
+   * callers that settle their own promise (one promise per event); most callers want
+   * {@linkcode HostDriver.nextEvent}.
+   *
+   * @param timeoutMs How long to wait (0: only for the I/O pending now; `Infinity`:
+   *   until an event or `close()`).
+   * @param resolve Called once with the event, or `null` when the time is up or the
+   *   driver closed.
+   * @param reject Called once if the driver fails.
+   * @returns The wait, for {@linkcode HostDriver.cancelWait}.
+   */
+  waitEvent(
+    timeoutMs: number,
+    resolve: (event: E | null) => void,
+    reject: (error: unknown) => void,
+  ): EventWaiter<E> {
+    if (this.#failure !== null) {
+      reject(this.#failure.error);
+    } else if (this.#closing !== null) {
+      resolve(null);
+    } else {
+      return this.#waiters.add(timeoutMs, resolve, reject);
+    }
+    return { resolve, reject, deadline: 0 };
+  }
+
+  /**
+   * Ends a wait early: it resolves `null`.
+   *
+   * @param waiter What {@linkcode HostDriver.waitEvent} returned.
+   */
+  cancelWait(waiter: EventWaiter<E>): void {
+    this.#waiters.cancel(waiter);
+  }
+
+  /**
+   * Waits for the host's next event. A ready event costs one resolved promise; an
+   * empty wait with a time limit shares the driver's one timer, and a zero limit waits
+   * on no timer (see {@linkcode EventWaiters}).
    *
    * @param timeoutMs How long to wait, in milliseconds (0 still lets pending I/O in;
    *   `Infinity` waits until an event or `close()`).
@@ -191,12 +242,14 @@ export class HostDriver<E, P> {
     }
     if (this.#failure !== null) return Promise.reject(this.#failure.error);
     const event = this.#takeEvent();
-    return event === undefined ? this.#waiters.add(timeoutMs).promise : Promise.resolve(event);
+    if (event !== undefined) return Promise.resolve(event);
+    return new Promise((resolve, reject) => this.#waiters.add(timeoutMs, resolve, reject));
   }
 
   /**
    * The host's events as an async iterator; it ends when the driver closes. It shares
-   * one queue with {@linkcode HostDriver.nextEvent}.
+   * one queue with {@linkcode HostDriver.nextEvent}. A ready event costs one resolved
+   * promise.
    *
    * @returns An iterator; `return()` (a `break` out of `for await`) stops it.
    */
@@ -208,16 +261,18 @@ export class HostDriver<E, P> {
       return { done: true, value: undefined };
     };
     const iterator: AsyncIterableIterator<E> = {
-      next: async (): Promise<IteratorResult<E>> => {
-        if (done) return finish();
-        if (this.#failure !== null) throw this.#failure.error;
-        let event = this.#takeEvent();
-        if (event === undefined) {
-          waiter = this.#waiters.add(Infinity);
-          event = await waiter.promise;
-          waiter = null;
-        }
-        return event === null || done ? finish() : { done: false, value: event };
+      next: (): Promise<IteratorResult<E>> => {
+        if (done) return Promise.resolve(finish());
+        if (this.#failure !== null) return Promise.reject(this.#failure.error);
+        const event = this.#takeEvent();
+        if (event === null) return Promise.resolve(finish());
+        if (event !== undefined) return Promise.resolve({ done: false, value: event });
+        return new Promise((resolve, reject) => {
+          waiter = this.#waiters.add(Infinity, (next) => {
+            waiter = null;
+            resolve(next === null || done ? finish() : { done: false, value: next });
+          }, reject);
+        });
       },
       return: (): Promise<IteratorResult<E>> => {
         if (waiter !== null) this.#waiters.cancel(waiter);

@@ -165,10 +165,47 @@ export class ENetConnection extends ENetConnectionConstants {
    *   up; `EVENT_ERROR` if the socket failed.
    * @throws {ENetError} `ERR_UNCONFIGURED` without a host.
    */
-  async service(timeout = 0): Promise<ServiceResult> {
-    const session = this.#require("service");
-    checkTimeout("service", timeout);
-    return await session.service(timeout);
+  service(timeout = 0): Promise<ServiceResult> {
+    try {
+      const session = this.#require("service");
+      checkTimeout("service", timeout);
+      return session.service(timeout);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * The next event that is ready now, without waiting or yielding to the event loop, as
+   * C ENet's `enet_host_check_events` (Godot has no counterpart). It shares one queue
+   * with `service()` and the iterator. Drain every ready event after a `service()` with
+   * it: `for (let e = connection.checkEvents(); e[0] !== ENetConnection.EVENT_NONE; e =
+   * connection.checkEvents())`. `EVENT_RECEIVE` queues the packet on the peer, as
+   * `service()` does.
+   *
+   * @returns `[type, peer, data, channel]` as `service()` returns it;
+   *   `[EVENT_NONE, null, 0, 0]` when no event is ready; `EVENT_ERROR` if the socket
+   *   failed.
+   * @throws {ENetError} `ERR_UNCONFIGURED` without a host.
+   *
+   * @example Service once, then drain what else is ready
+   * ```ts
+   * import { ENetConnection } from "../../mod.ts";
+   *
+   * const server = new ENetConnection();
+   * await server.createHostBound("127.0.0.1", 0);
+   * for (
+   *   let event = await server.service(10);
+   *   event[0] !== ENetConnection.EVENT_NONE;
+   *   event = server.checkEvents()
+   * ) {
+   *   console.log("event", event[0]);
+   * }
+   * await server.destroy();
+   * ```
+   */
+  checkEvents(): ServiceResult {
+    return this.#require("check events").checkEvents();
   }
 
   /**

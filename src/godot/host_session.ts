@@ -9,6 +9,7 @@ import { isNumericAddress } from "../../adapters/address.ts";
 import type { DatagramTransport } from "../../adapters/transport.ts";
 import type { Host } from "../core/host.ts";
 import type { Peer } from "../core/peer.ts";
+import type { EventWaiter } from "../driver/event_waiters.ts";
 import { HostDriver } from "../driver/host_driver.ts";
 import { EventType } from "./constants.ts";
 import { SessionDtls } from "./dtls_setup.ts";
@@ -71,7 +72,12 @@ export class HostSession {
   /** Given to every peer: its changes leave at the end of the turn. */
   #changed: ChangeListener = () => this.#driver.scheduleFlush();
   /** Given to every peer: an inactive peer's DTLS session is released. */
-  #detached: DetachListener = (address, port) => this.dtls.release(address, port);
+  #detached: DetachListener = (address, port) => {
+    this.#stale = true;
+    this.dtls.release(address, port);
+  };
+  /** Some peer in `peers` may have become inactive since the last prune. */
+  #stale = false;
 
   /**
    * Starts driving a host.
@@ -168,59 +174,119 @@ export class HostSession {
 
   /**
    * Waits for the next event, as `ENetConnection.service()`: a received packet is queued
-   * on its peer.
+   * on its peer. A ready event costs one resolved promise.
    *
    * @param timeout Milliseconds, checked.
    * @returns Godot's event array; `EVENT_ERROR` if the driver failed or the event
    *   names a peer never handed out.
    */
-  async service(timeout: number): Promise<ServiceResult> {
+  service(timeout: number): Promise<ServiceResult> {
+    const ready = this.checkEvents();
+    if (ready[0] !== EventType.EVENT_NONE) {
+      return Promise.resolve(ready);
+    }
+    return new Promise((resolve) => {
+      this.#driver.waitEvent(
+        timeout,
+        (event) =>
+          resolve(event === null ? [EventType.EVENT_NONE, null, 0, 0] : this.#serve(event)),
+        () => resolve([EventType.EVENT_ERROR, null, 0, 0]),
+      );
+    });
+  }
+
+  /**
+   * The next ready event without waiting, as `enet_host_check_events`: a received packet
+   * is queued on its peer.
+   *
+   * @returns Godot's event array; `[EVENT_NONE, null, 0, 0]` when no event is ready;
+   *   `EVENT_ERROR` if the driver failed or the event names a peer never handed out.
+   */
+  checkEvents(): ServiceResult {
     this.prune();
-    let event: ConnectionEvent | null;
+    let event: ConnectionEvent | undefined;
     try {
-      event = await this.#driver.nextEvent(timeout);
+      event = this.#driver.pollEvent();
     } catch {
       return [EventType.EVENT_ERROR, null, 0, 0];
     }
-    if (event === null) return [EventType.EVENT_NONE, null, 0, 0];
-    const adopted = this.#adopt(event);
-    if (adopted === null) return [EventType.EVENT_ERROR, null, 0, 0];
-    if (event.type === "receive") queuePacket(adopted.peer, event.packet);
-    return [adopted.type, adopted.peer, adopted.data, adopted.channel];
+    return event === undefined ? [EventType.EVENT_NONE, null, 0, 0] : this.#serve(event);
   }
 
   /**
    * The events as an async iterator, following the host onto a new driver (the DTLS
    * setup) and ending when the session closes. Events naming a peer never handed out
-   * are skipped.
+   * are skipped. A ready event costs one resolved promise.
    *
    * @returns The iterator.
    */
   iterate(): AsyncIterableIterator<ENetEvent> {
     let driver = this.#driver;
-    let source = driver.events();
     let stopped = false;
-    const next = async (): Promise<IteratorResult<ENetEvent>> => {
+    let waiter: EventWaiter<ConnectionEvent> | null = null;
+    const end: IteratorResult<ENetEvent> = { done: true, value: undefined };
+    /** The next ready event, `null` at the end, `undefined` when it must wait. */
+    const ready = (): IteratorResult<ENetEvent> | undefined => {
       for (;;) {
-        const result = await source.next();
-        if (result.done === true) {
-          if (stopped || this.closed || this.#driver === driver) break;
+        if (stopped) return end;
+        const event = driver.pollEvent();
+        if (event === undefined) {
+          if (!driver.closed) return undefined;
+          if (this.closed || this.#driver === driver) return end;
           driver = this.#driver;
-          source = driver.events();
           continue;
         }
-        this.prune();
-        const event = this.#adopt(result.value);
-        if (event !== null) return { done: false, value: event };
+        const adopted = this.#adoptPruned(event);
+        if (adopted !== null) return { done: false, value: adopted };
       }
-      return { done: true, value: undefined };
+    };
+    /** After the driver ended the wait: the session closed, or it moved onto a new driver. */
+    const afterEnd = (): IteratorResult<ENetEvent> | undefined => {
+      if (stopped || this.closed || this.#driver === driver) return end;
+      driver = this.#driver;
+      return ready();
+    };
+    const wait = (
+      resolve: (result: IteratorResult<ENetEvent>) => void,
+      reject: (error: unknown) => void,
+    ): void => {
+      const settle = (next: () => IteratorResult<ENetEvent> | undefined): void => {
+        let result: IteratorResult<ENetEvent> | undefined;
+        try {
+          result = next();
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        if (result === undefined) wait(resolve, reject);
+        else resolve(result);
+      };
+      waiter = driver.waitEvent(Infinity, (event) => {
+        waiter = null;
+        if (event === null) {
+          // The driver closed or was detached; a new one (DTLS) is set up right after.
+          queueMicrotask(() => settle(afterEnd));
+          return;
+        }
+        const adopted = this.#adoptPruned(event);
+        settle(() => adopted !== null ? { done: false, value: adopted } : ready());
+      }, reject);
     };
     const iterator: AsyncIterableIterator<ENetEvent> = {
-      next,
-      return: async () => {
+      next: () => {
+        let result: IteratorResult<ENetEvent> | undefined;
+        try {
+          result = ready();
+        } catch (error) {
+          return Promise.reject(error);
+        }
+        return result !== undefined ? Promise.resolve(result) : new Promise(wait);
+      },
+      return: () => {
         stopped = true;
-        await source.return?.();
-        return { done: true, value: undefined };
+        if (waiter !== null) driver.cancelWait(waiter);
+        waiter = null;
+        return Promise.resolve(end);
       },
       [Symbol.asyncIterator]: () => iterator,
     };
@@ -275,6 +341,8 @@ export class HostSession {
 
   /** Drops the peers that became inactive from {@linkcode HostSession.peers}. */
   prune(): void {
+    if (!this.#stale) return;
+    this.#stale = false;
     if (this.peers.some((peer) => !peer.isActive())) {
       this.peers = this.peers.filter((peer) => peer.isActive());
     }
@@ -300,5 +368,18 @@ export class HostSession {
 
   #adopt(event: ConnectionEvent): ENetEvent | null {
     return adoptEvent(event, this.peers, this.#changed, this.#detached);
+  }
+
+  #adoptPruned(event: ConnectionEvent): ENetEvent | null {
+    this.prune();
+    return this.#adopt(event);
+  }
+
+  /** A `service()` result for an event; a received packet is queued on its peer. */
+  #serve(event: ConnectionEvent): ServiceResult {
+    const adopted = this.#adoptPruned(event);
+    if (adopted === null) return [EventType.EVENT_ERROR, null, 0, 0];
+    if (event.type === "receive") queuePacket(adopted.peer, event.packet);
+    return [adopted.type, adopted.peer, adopted.data, adopted.channel];
   }
 }
