@@ -6,6 +6,7 @@
 
 import { bindAddress, bindPort } from "./address.ts";
 import { openNodeUdpTransport } from "./node.ts";
+import { SendBacklog } from "./send_backlog.ts";
 import { bindError, type SocketBackend, SocketTransport } from "./socket_transport.ts";
 import type { DatagramTransport, UdpTransportOptions } from "./transport.ts";
 
@@ -15,6 +16,7 @@ interface BunUdpSocket {
   readonly port: number;
   readonly address: { address: string; family: string; port: number };
   send(data: Uint8Array, port: number, address: string): boolean;
+  sendMany?(packets: readonly (Uint8Array | number | string)[]): number;
   close(): void;
 }
 
@@ -26,6 +28,7 @@ interface BunUdpOptions {
   socket: {
     data(socket: BunUdpSocket, data: Uint8Array, port: number, address: string): void;
     error?(socket: BunUdpSocket, error: Error): void;
+    drain?(socket: BunUdpSocket): void;
   };
 }
 
@@ -81,6 +84,7 @@ export async function openBunUdpTransport(
   const { address, wildcard } = bindAddress(options.address);
   const port = bindPort(options.port);
   const transport = new SocketTransport(options);
+  let backlog: SendBacklog | null = null;
   const open = (hostname: string) =>
     udpSocket.call(bun, {
       hostname,
@@ -90,6 +94,7 @@ export async function openBunUdpTransport(
         data: (_socket, data, fromPort, fromAddress) =>
           transport.deliver(data, fromAddress, fromPort),
         error: () => transport.sendFailed(),
+        drain: () => backlog?.drain(),
       },
     });
   let socket: BunUdpSocket;
@@ -103,17 +108,20 @@ export async function openBunUdpTransport(
       throw bindError(address, port, error);
     }
   }
-  transport.attach(bunBackend(socket));
+  backlog = new SendBacklog(socket);
+  transport.attach(bunBackend(socket, backlog));
   return transport;
 }
 
-function bunBackend(socket: BunUdpSocket): SocketBackend {
+function bunBackend(socket: BunUdpSocket, backlog: SendBacklog): SocketBackend {
   const bound = socket.address;
   return {
     family: bound.family === "IPv6" ? "IPv6" : "IPv4",
     localAddress: { address: bound.address, port: bound.port },
-    send: (data, address, port) => socket.send(data, port, address),
+    // send() returns false when the socket's buffer is full: hold and resend on drain.
+    send: (data, address, port) => backlog.send(data, port, address),
     close() {
+      backlog.clear();
       socket.close();
       return Promise.resolve();
     },

@@ -154,6 +154,52 @@ describe("HostDriver", () => {
     }
   });
 
+  test("nextEvent(0) with nothing pending waits on no timer; time limits share one timer", async () => {
+    const host = new FakeHost();
+    const { transport, push } = fakeTransport(true);
+    const driver = new HostDriver(host, transport);
+    const realSetTimeout = globalThis.setTimeout;
+    let timers = 0;
+    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
+      timers++;
+      return realSetTimeout(...args);
+    }) as typeof setTimeout;
+    try {
+      for (let i = 0; i < 5; i++) assert.equal(await driver.nextEvent(0), null);
+      assert.equal(timers, 0, "an idle nextEvent(0) armed a timer");
+      // Three waits with time limits, each answered by an event: one timer in all.
+      for (let i = 0; i < 3; i++) {
+        const waiting = driver.nextEvent(60_000);
+        push({ data: Uint8Array.of(i), address: "127.0.0.1", port: 1 });
+        assert.deepEqual(await waiting, { name: `got ${i}` });
+      }
+      assert.equal(timers, 1, "each wait armed its own timer");
+      // A ready event and a synchronous poll need no timer either.
+      host.events.push({ name: "ready" }, { name: "polled" });
+      assert.deepEqual(await driver.nextEvent(60_000), { name: "ready" });
+      assert.deepEqual(driver.pollEvent(), { name: "polled" });
+      assert.equal(driver.pollEvent(), undefined);
+      assert.equal(timers, 1);
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+      await driver.close();
+    }
+  });
+
+  test("nextEvent(0) still takes in the datagrams already pending", async () => {
+    const host = new FakeHost();
+    const { transport, push } = fakeTransport(false);
+    const driver = new HostDriver(host, transport);
+    try {
+      push({ data: Uint8Array.of(7), address: "127.0.0.1", port: 1 });
+      let event = await driver.nextEvent(0);
+      for (let i = 0; i < 100 && event === null; i++) event = await driver.nextEvent(0);
+      assert.deepEqual(event, { name: "got 7" });
+    } finally {
+      await driver.close();
+    }
+  });
+
   test("service and the iterator share one queue: no event is lost or doubled", async () => {
     const host = new FakeHost();
     const { transport, push } = fakeTransport(true);
