@@ -6,7 +6,7 @@
 
 import { bindAddress, bindPort } from "./address.ts";
 import { openNodeUdpTransport } from "./node.ts";
-import { SendBacklog } from "./send_backlog.ts";
+import { SendBatch } from "./send_batch.ts";
 import { bindError, type SocketBackend, SocketTransport } from "./socket_transport.ts";
 import type { DatagramTransport, UdpTransportOptions } from "./transport.ts";
 
@@ -84,7 +84,7 @@ export async function openBunUdpTransport(
   const { address, wildcard } = bindAddress(options.address);
   const port = bindPort(options.port);
   const transport = new SocketTransport(options);
-  let backlog: SendBacklog | null = null;
+  let batch: SendBatch | null = null;
   const open = (hostname: string) =>
     udpSocket.call(bun, {
       hostname,
@@ -94,7 +94,7 @@ export async function openBunUdpTransport(
         data: (_socket, data, fromPort, fromAddress) =>
           transport.deliver(data, fromAddress, fromPort),
         error: () => transport.sendFailed(),
-        drain: () => backlog?.drain(),
+        drain: () => batch?.flush(),
       },
     });
   let socket: BunUdpSocket;
@@ -108,20 +108,22 @@ export async function openBunUdpTransport(
       throw bindError(address, port, error);
     }
   }
-  backlog = new SendBacklog(socket);
-  transport.attach(bunBackend(socket, backlog));
+  batch = new SendBatch(socket, { onError: () => transport.sendFailed() });
+  transport.attach(bunBackend(socket, batch));
   return transport;
 }
 
-function bunBackend(socket: BunUdpSocket, backlog: SendBacklog): SocketBackend {
+function bunBackend(socket: BunUdpSocket, batch: SendBatch): SocketBackend {
   const bound = socket.address;
   return {
     family: bound.family === "IPv6" ? "IPv6" : "IPv4",
     localAddress: { address: bound.address, port: bound.port },
-    // send() returns false when the socket's buffer is full: hold and resend on drain.
-    send: (data, address, port) => backlog.send(data, port, address),
+    // Gathered and sent with sendMany after this turn's I/O; what a full socket
+    // refuses is held and sent on drain.
+    send: (data, address, port) => batch.send(data, port, address),
     close() {
-      backlog.clear();
+      batch.flush(); // what this turn sent (a disconnect) still leaves
+      batch.clear();
       socket.close();
       return Promise.resolve();
     },
