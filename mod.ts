@@ -97,6 +97,7 @@ export {
 } from "./src/compress/mod.ts";
 
 export { HostDriver, type HostDriverOptions } from "./src/driver/host_driver.ts";
+export type { EventWaiter } from "./src/driver/event_waiters.ts";
 export type { DriverAddress, DriverHost, DriverTransmit } from "./src/driver/driver_host.ts";
 
 export { Host, type HostOptions } from "./src/core/host.ts";
