@@ -376,7 +376,7 @@ export class Host {
    * `undefined` when nothing is pending.
    */
   pollTimeout(): number | undefined {
-    if (this.needsFlush) return this.nowBase;
+    if (this.needsFlush || this.schedule.hasMarked) return this.nowBase;
     let best = this.schedule.earliest;
     if (this.connectedPeers > 0 || this.recalculateBandwidthLimits) {
       const epochEnd = (this.bandwidthThrottleEpoch + HostDefault.BANDWIDTH_THROTTLE_INTERVAL) >>>

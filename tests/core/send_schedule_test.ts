@@ -105,3 +105,21 @@ describe("send schedule", () => {
     assert.equal(host.pollTimeout(), undefined);
   });
 });
+
+describe("send schedule after a settings change", () => {
+  test("a shorter ping interval takes effect at once, not at the old deadline", () => {
+    const net = new SimNetwork(3, { latency: 5 });
+    const server = net.add(new Host({ seed: 1, peerCount: 8 }), { address: "10.0.0.1", port: 1 });
+    const client = net.add(new Host({ seed: 2, peerCount: 1 }), { address: "10.0.0.2", port: 2 });
+    const peer = client.host.connect(net.now, server.address, 1, 0);
+    assert.ok(net.runUntil(() => client.events.length > 0 && server.events.length > 0, 5000));
+    // Wait for a quiet moment: nothing due for the next 100 ms.
+    assert.ok(net.runUntil(() => client.host.pollTimeout()! > net.now + 100, 5000));
+    peer.setPingInterval(20);
+    assert.ok(client.host.pollTimeout()! <= net.now, "the change is not due at once");
+    const sent = client.host.stats.totalSentPackets;
+    const start = net.now;
+    assert.ok(net.runUntil(() => client.host.stats.totalSentPackets - sent >= 3, 1000));
+    assert.ok(net.now - start < 100, `3 pings took ${net.now - start} ms`);
+  });
+});
