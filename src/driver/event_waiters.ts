@@ -15,6 +15,8 @@ export interface EventWaiter<E> {
   readonly reject: (error: unknown) => void;
   /** When the wait ends without an event: 0 = after pending I/O, `Infinity` = never. */
   readonly deadline: number;
+  /** Removes the abort listener, if any. */
+  unlisten: (() => void) | undefined;
 }
 
 const defaultClock = (): number => performance.now();
@@ -69,12 +71,14 @@ export class EventWaiters<E> {
    *   `Infinity` for no limit.
    * @param resolve Called once with the event or `null`.
    * @param reject Called once if the host fails.
+   * @param signal Cancels the wait when aborted (it resolves `null`).
    * @returns The waiter, for {@linkcode EventWaiters.cancel}.
    */
   add(
     timeoutMs: number,
     resolve: (event: E | null) => void,
     reject: (error: unknown) => void,
+    signal?: AbortSignal,
   ): EventWaiter<E> {
     let deadline = Infinity;
     if (timeoutMs === 0) {
@@ -87,7 +91,12 @@ export class EventWaiters<E> {
       deadline = this.#clock() + timeoutMs;
       this.#arm(deadline);
     }
-    const waiter: EventWaiter<E> = { resolve, reject, deadline };
+    const waiter: EventWaiter<E> = { resolve, reject, deadline, unlisten: undefined };
+    if (signal !== undefined) {
+      const abort = () => this.cancel(waiter);
+      signal.addEventListener("abort", abort, { once: true });
+      waiter.unlisten = () => signal.removeEventListener("abort", abort);
+    }
     this.#queue.push(waiter);
     return waiter;
   }
@@ -101,7 +110,7 @@ export class EventWaiters<E> {
     const index = this.#queue.indexOf(waiter);
     if (index < 0) return;
     this.#queue.splice(index, 1);
-    waiter.resolve(null);
+    settle(waiter, null);
   }
 
   /**
@@ -115,14 +124,14 @@ export class EventWaiters<E> {
     while (queue.length > 0) {
       const event = source.pollEvent();
       if (event === undefined) return;
-      queue.shift()!.resolve(event);
+      settle(queue.shift()!, event);
     }
   }
 
   /** Ends every wait: each resolves `null`. */
   endAll(): void {
     this.#stopTimer();
-    for (const waiter of this.#queue.splice(0)) waiter.resolve(null);
+    for (const waiter of this.#queue.splice(0)) settle(waiter, null);
   }
 
   /**
@@ -132,7 +141,10 @@ export class EventWaiters<E> {
    */
   failAll(error: unknown): void {
     this.#stopTimer();
-    for (const waiter of this.#queue.splice(0)) waiter.reject(error);
+    for (const waiter of this.#queue.splice(0)) {
+      waiter.unlisten?.();
+      waiter.reject(error);
+    }
   }
 
   /** Arms the shared timer for `deadline` unless it already fires no later. */
@@ -162,7 +174,7 @@ export class EventWaiters<E> {
       const deadline = waiter.deadline;
       if (deadline !== 0 && deadline <= now) {
         queue.splice(i, 1);
-        waiter.resolve(null);
+        settle(waiter, null);
       } else {
         if (deadline !== 0 && deadline < next) next = deadline;
         i++;
@@ -179,10 +191,15 @@ export class EventWaiters<E> {
       const waiter = queue[i];
       if (waiter.deadline === 0) {
         queue.splice(i, 1);
-        waiter.resolve(null);
+        settle(waiter, null);
       } else {
         i++;
       }
     }
   };
+}
+
+function settle<E>(waiter: EventWaiter<E>, event: E | null): void {
+  waiter.unlisten?.();
+  waiter.resolve(event);
 }

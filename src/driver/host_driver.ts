@@ -198,21 +198,23 @@ export class HostDriver<E, P> {
    * @param resolve Called once with the event, or `null` when the time is up or the
    *   driver closed.
    * @param reject Called once if the driver fails.
+   * @param signal Ends the wait when aborted (`null`); an aborted signal takes no event.
    * @returns The wait, for {@linkcode HostDriver.cancelWait}.
    */
   waitEvent(
     timeoutMs: number,
     resolve: (event: E | null) => void,
     reject: (error: unknown) => void,
+    signal?: AbortSignal,
   ): EventWaiter<E> {
     if (this.#failure !== null) {
       reject(this.#failure.error);
-    } else if (this.#closing !== null) {
+    } else if (this.#closing !== null || signal?.aborted === true) {
       resolve(null);
     } else {
-      return this.#waiters.add(timeoutMs, resolve, reject);
+      return this.#waiters.add(timeoutMs, resolve, reject, signal);
     }
-    return { resolve, reject, deadline: 0 };
+    return { resolve, reject, deadline: 0, unlisten: undefined };
   }
 
   /**
@@ -231,19 +233,22 @@ export class HostDriver<E, P> {
    *
    * @param timeoutMs How long to wait, in milliseconds (0 still lets pending I/O in;
    *   `Infinity` waits until an event or `close()`).
-   * @returns The event, or `null` when the time is up or the driver closed.
+   * @param signal Ends the wait when aborted; an aborted signal takes no event.
+   * @returns The event, or `null` when the time is up, the signal aborted or the
+   *   driver closed.
    * @throws {RangeError} When the timeout is negative or not a number.
    */
-  nextEvent(timeoutMs: number): Promise<E | null> {
+  nextEvent(timeoutMs: number, signal?: AbortSignal): Promise<E | null> {
     if (typeof timeoutMs !== "number" || !(timeoutMs >= 0)) {
       return Promise.reject(
         new RangeError(`Cannot wait for an event: timeout ${timeoutMs} is not a number >= 0`),
       );
     }
     if (this.#failure !== null) return Promise.reject(this.#failure.error);
+    if (signal?.aborted === true) return Promise.resolve(null);
     const event = this.#takeEvent();
     if (event !== undefined) return Promise.resolve(event);
-    return new Promise((resolve, reject) => this.#waiters.add(timeoutMs, resolve, reject));
+    return new Promise((resolve, reject) => this.#waiters.add(timeoutMs, resolve, reject, signal));
   }
 
   /**
@@ -251,9 +256,10 @@ export class HostDriver<E, P> {
    * one queue with {@linkcode HostDriver.nextEvent}. A ready event costs one resolved
    * promise.
    *
+   * @param signal Ends the iterator when aborted.
    * @returns An iterator; `return()` (a `break` out of `for await`) stops it.
    */
-  events(): AsyncIterableIterator<E> {
+  events(signal?: AbortSignal): AsyncIterableIterator<E> {
     let done = false;
     let waiter: EventWaiter<E> | null = null;
     const finish = (): IteratorResult<E> => {
@@ -264,14 +270,20 @@ export class HostDriver<E, P> {
       next: (): Promise<IteratorResult<E>> => {
         if (done) return Promise.resolve(finish());
         if (this.#failure !== null) return Promise.reject(this.#failure.error);
+        if (signal?.aborted === true) return Promise.resolve(finish());
         const event = this.#takeEvent();
         if (event === null) return Promise.resolve(finish());
         if (event !== undefined) return Promise.resolve({ done: false, value: event });
         return new Promise((resolve, reject) => {
-          waiter = this.#waiters.add(Infinity, (next) => {
-            waiter = null;
-            resolve(next === null || done ? finish() : { done: false, value: next });
-          }, reject);
+          waiter = this.#waiters.add(
+            Infinity,
+            (next) => {
+              waiter = null;
+              resolve(next === null || done ? finish() : { done: false, value: next });
+            },
+            reject,
+            signal,
+          );
         });
       },
       return: (): Promise<IteratorResult<E>> => {

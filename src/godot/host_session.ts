@@ -177,20 +177,21 @@ export class HostSession {
    * on its peer. A ready event costs one resolved promise.
    *
    * @param timeout Milliseconds, checked.
+   * @param signal Ends the wait early (`EVENT_NONE`); an aborted signal takes no event.
    * @returns Godot's event array; `EVENT_ERROR` if the driver failed or the event
    *   names a peer never handed out.
    */
-  service(timeout: number): Promise<ServiceResult> {
+  service(timeout: number, signal?: AbortSignal): Promise<ServiceResult> {
+    if (signal?.aborted === true) return Promise.resolve([EventType.EVENT_NONE, null, 0, 0]);
     const ready = this.checkEvents();
-    if (ready[0] !== EventType.EVENT_NONE) {
-      return Promise.resolve(ready);
-    }
+    if (ready[0] !== EventType.EVENT_NONE) return Promise.resolve(ready);
     return new Promise((resolve) => {
       this.#driver.waitEvent(
         timeout,
         (event) =>
           resolve(event === null ? [EventType.EVENT_NONE, null, 0, 0] : this.#serve(event)),
         () => resolve([EventType.EVENT_ERROR, null, 0, 0]),
+        signal,
       );
     });
   }
@@ -218,9 +219,10 @@ export class HostSession {
    * setup) and ending when the session closes. Events naming a peer never handed out
    * are skipped. A ready event costs one resolved promise.
    *
+   * @param signal Ends the iterator when aborted.
    * @returns The iterator.
    */
-  iterate(): AsyncIterableIterator<ENetEvent> {
+  iterate(signal?: AbortSignal): AsyncIterableIterator<ENetEvent> {
     let driver = this.#driver;
     let stopped = false;
     let waiter: EventWaiter<ConnectionEvent> | null = null;
@@ -228,7 +230,7 @@ export class HostSession {
     /** The next ready event, `null` at the end, `undefined` when it must wait. */
     const ready = (): IteratorResult<ENetEvent> | undefined => {
       for (;;) {
-        if (stopped) return end;
+        if (stopped || signal?.aborted === true) return end;
         const event = driver.pollEvent();
         if (event === undefined) {
           if (!driver.closed) return undefined;
@@ -242,7 +244,9 @@ export class HostSession {
     };
     /** After the driver ended the wait: the session closed, or it moved onto a new driver. */
     const afterEnd = (): IteratorResult<ENetEvent> | undefined => {
-      if (stopped || this.closed || this.#driver === driver) return end;
+      if (stopped || signal?.aborted === true || this.closed || this.#driver === driver) {
+        return end;
+      }
       driver = this.#driver;
       return ready();
     };
@@ -261,16 +265,21 @@ export class HostSession {
         if (result === undefined) wait(resolve, reject);
         else resolve(result);
       };
-      waiter = driver.waitEvent(Infinity, (event) => {
-        waiter = null;
-        if (event === null) {
-          // The driver closed or was detached; a new one (DTLS) is set up right after.
-          queueMicrotask(() => settle(afterEnd));
-          return;
-        }
-        const adopted = this.#adoptPruned(event);
-        settle(() => adopted !== null ? { done: false, value: adopted } : ready());
-      }, reject);
+      waiter = driver.waitEvent(
+        Infinity,
+        (event) => {
+          waiter = null;
+          if (event === null) {
+            // The driver closed or was detached; a new one (DTLS) is set up right after.
+            queueMicrotask(() => settle(afterEnd));
+            return;
+          }
+          const adopted = this.#adoptPruned(event);
+          settle(() => adopted !== null ? { done: false, value: adopted } : ready());
+        },
+        reject,
+        signal,
+      );
     };
     const iterator: AsyncIterableIterator<ENetEvent> = {
       next: () => {

@@ -186,6 +186,26 @@ describe("HostDriver", () => {
     }
   });
 
+  test("an AbortSignal ends waits and iterators; an aborted one takes no event", async () => {
+    const host = new FakeHost();
+    const { transport } = fakeTransport(true);
+    const driver = new HostDriver(host, transport);
+    try {
+      const controller = new AbortController();
+      const waiting = driver.nextEvent(60_000, controller.signal);
+      const iterated = driver.events(controller.signal).next();
+      controller.abort();
+      assert.equal(await waiting, null);
+      assert.equal((await iterated).done, true);
+      host.events.push({ name: "kept" });
+      assert.equal(await driver.nextEvent(0, controller.signal), null);
+      assert.equal((await driver.events(controller.signal).next()).done, true);
+      assert.deepEqual(driver.pollEvent(), { name: "kept" });
+    } finally {
+      await driver.close();
+    }
+  });
+
   test("nextEvent(0) still takes in the datagrams already pending", async () => {
     const host = new FakeHost();
     const { transport, push } = fakeTransport(false);
