@@ -53,14 +53,15 @@ export async function serve(
     await connection.destroy();
     return 1;
   }
+  // Signals are handled before "listening" is announced: a stop right after it is clean.
+  let stopping = false;
+  const removeSignals = onSignals(() => stopping = true);
   reporter.event({
     type: "listening",
     address: connection.getLocalAddress(),
     port: connection.getLocalPort(),
     ...(tls === null ? {} : { dtls: true }),
   });
-  let stopping = false;
-  const removeSignals = onSignals(() => stopping = true);
   reporter.startStatus(connection);
   try {
     while (!stopping) {
