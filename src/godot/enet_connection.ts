@@ -85,6 +85,8 @@ export class ENetConnection extends ENetConnectionConstants {
 
   /**
    * Creates a host on a random port of every interface (dual-stack where possible).
+   * Await it before using the connection; the host's socket keeps the process alive
+   * until `destroy()` (or the end of an `await using` scope).
    *
    * @param maxPeers Peer slots, 1 to 4095.
    * @param maxChannels Channels per peer, 0 (meaning 255) to 255.
