@@ -102,8 +102,9 @@ export async function resolveHost(host: string): Promise<{ address: string; fami
 }
 
 /**
- * Resolves `serve --bind`: `"*"` and numeric addresses as they are, a host name
- * (`localhost`) to its address as {@linkcode resolveHost} does.
+ * Resolves `serve --bind`: `"*"` and numeric addresses as they are (IPv6 with or
+ * without brackets), a host name (`localhost`) to its address as
+ * {@linkcode resolveHost} does.
  *
  * @param bind The option's value.
  * @returns `"*"` or a numeric address.
@@ -112,8 +113,9 @@ export async function resolveHost(host: string): Promise<{ address: string; fami
  */
 export async function resolveBind(bind: string): Promise<string> {
   if (bind === "*") return bind;
+  const bare = bind.startsWith("[") && bind.endsWith("]") ? bind.slice(1, -1) : bind;
   try {
-    return (await resolveHost(bind)).address;
+    return (await resolveHost(bare)).address;
   } catch (error) {
     throw new UsageError(
       `Cannot use --bind ${bind}: ${(error as Error).message.replace(/^Cannot/, "cannot")} ` +

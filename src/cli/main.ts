@@ -91,7 +91,10 @@ export async function main(
       }
       case "connect": {
         if (wantsHelp(rest)) return help("connect", output);
-        const { options, positionals } = parseArgs(rest, CONNECT_OPTIONS);
+        const { options, positionals } = parseArgs(rest, CONNECT_OPTIONS, {
+          port: "connect takes the server as HOST:PORT",
+          bind: "a client binds a free port on every interface",
+        });
         if (positionals.length !== 1) {
           throw new UsageError(
             positionals.length === 0

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { resolveBind } from "../../src/cli/address.ts";
 import { main, VERSION } from "../../src/cli/main.ts";
 import { Output } from "../../src/cli/output.ts";
 import { jsonLines, repoRoot, run, startServer } from "./child.ts";
@@ -36,6 +37,13 @@ describe("enet CLI: first contact", () => {
     }
   });
 
+  test('resolveBind keeps numeric addresses and "*", and unwraps [IPv6]', async () => {
+    assert.equal(await resolveBind("*"), "*");
+    assert.equal(await resolveBind("127.0.0.1"), "127.0.0.1");
+    assert.equal(await resolveBind("::1"), "::1");
+    assert.equal(await resolveBind("[::1]"), "::1");
+  });
+
   test("a --bind name that does not resolve is a bad argument (exit 2), not a network failure", async () => {
     const result = await runHere(["serve", "--port", "0", "--bind", "no-such-host.invalid"]);
     assert.equal(result.code, 2, result.stderr);
@@ -50,6 +58,10 @@ describe("enet CLI: first contact", () => {
       [["serve", "--port", "1", "--compres", "zlib"], /\(did you mean --compress\?\)/],
       [["connect", "127.0.0.1:9", "--timout", "5"], /\(did you mean --timeout\?\)/],
       [["connect", "127.0.0.1:9", "--unreliabel"], /\(did you mean --unreliable\?\)/],
+      [
+        ["connect", "--port", "7777"],
+        /unknown option --port \(connect takes the server as HOST:PORT\)/,
+      ],
       [["sevre", "--port", "1"], /unknown command \(did you mean serve\?\)/],
       [["conect", "127.0.0.1:9"], /unknown command \(did you mean connect\?\)/],
     ];
