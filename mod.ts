@@ -45,7 +45,8 @@
 export { ENetConnection } from "./src/godot/enet_connection.ts";
 export { ENetConnectionConstants, ENetPacketPeerConstants } from "./src/godot/static_constants.ts";
 export type { ENetHostOptions } from "./src/godot/host_setup.ts";
-export { ENetPacketPeer } from "./src/godot/enet_packet_peer.ts";
+export { ENetPacketPeer, type SendResult } from "./src/godot/enet_packet_peer.ts";
+export type { PacketData } from "./src/godot/validate.ts";
 export { ENetError, type ENetErrorName } from "./src/godot/errors.ts";
 export {
   CompressionMode,
@@ -62,6 +63,7 @@ export type {
   ENetDisconnectEvent,
   ENetEvent,
   ENetReceiveEvent,
+  ServiceOptions,
   ServiceResult,
 } from "./src/godot/events.ts";
 export {

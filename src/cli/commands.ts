@@ -47,7 +47,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     short: "b",
     kind: "string",
     value: "ADDR",
-    help: 'address to bind: "*" for every interface (default), 127.0.0.1, ::1, …',
+    help: 'address to bind: "*" for every interface (default), 127.0.0.1, ::1, localhost, …',
   },
   {
     name: "peers",

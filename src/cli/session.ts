@@ -85,6 +85,7 @@ export class Reporter {
     this.#json = options.json === true;
     this.output = new Output({
       status: options["no-status"] !== true && !this.#json && !typing,
+      json: this.#json,
     });
   }
 

@@ -17,6 +17,8 @@ export interface EventWaiter<E> {
   reject(error: unknown): void;
   /** The time limit's timer, if any. */
   timer: TimerHandle | undefined;
+  /** Removes the abort listener, if any. */
+  unlisten: (() => void) | undefined;
 }
 
 /**
@@ -51,17 +53,29 @@ export class EventWaiters<E> {
    * Adds a waiter at the end of the queue.
    *
    * @param timeoutMs Milliseconds before it resolves `null`; `Infinity` for no limit.
+   * @param signal Cancels the wait when aborted (it resolves `null`).
    * @returns The waiter.
    */
-  add(timeoutMs: number): EventWaiter<E> {
+  add(timeoutMs: number, signal?: AbortSignal): EventWaiter<E> {
     let resolve!: (event: E | null) => void;
     let reject!: (error: unknown) => void;
     const promise = new Promise<E | null>((res, rej) => {
       resolve = res;
       reject = rej;
     });
-    const waiter: EventWaiter<E> = { promise, resolve, reject, timer: undefined };
+    const waiter: EventWaiter<E> = {
+      promise,
+      resolve,
+      reject,
+      timer: undefined,
+      unlisten: undefined,
+    };
     if (timeoutMs !== Infinity) waiter.timer = setTimeout(() => this.cancel(waiter), timeoutMs);
+    if (signal !== undefined) {
+      const abort = () => this.cancel(waiter);
+      signal.addEventListener("abort", abort, { once: true });
+      waiter.unlisten = () => signal.removeEventListener("abort", abort);
+    }
     this.#queue.push(waiter);
     return waiter;
   }
@@ -104,6 +118,7 @@ export class EventWaiters<E> {
   failAll(error: unknown): void {
     for (const waiter of this.#queue.splice(0)) {
       if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+      waiter.unlisten?.();
       waiter.reject(error);
     }
   }
@@ -111,5 +126,6 @@ export class EventWaiters<E> {
 
 function settle<E>(waiter: EventWaiter<E>, event: E | null): void {
   if (waiter.timer !== undefined) clearTimeout(waiter.timer);
+  waiter.unlisten?.();
   waiter.resolve(event);
 }

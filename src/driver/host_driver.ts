@@ -180,27 +180,33 @@ export class HostDriver<E, P> {
    *
    * @param timeoutMs How long to wait, in milliseconds (0 still lets pending I/O in;
    *   `Infinity` waits until an event or `close()`).
-   * @returns The event, or `null` when the time is up or the driver closed.
+   * @param signal Ends the wait when aborted; an aborted signal takes no event.
+   * @returns The event, or `null` when the time is up, the signal aborted or the
+   *   driver closed.
    * @throws {RangeError} When the timeout is negative or not a number.
    */
-  nextEvent(timeoutMs: number): Promise<E | null> {
+  nextEvent(timeoutMs: number, signal?: AbortSignal): Promise<E | null> {
     if (typeof timeoutMs !== "number" || !(timeoutMs >= 0)) {
       return Promise.reject(
         new RangeError(`Cannot wait for an event: timeout ${timeoutMs} is not a number >= 0`),
       );
     }
     if (this.#failure !== null) return Promise.reject(this.#failure.error);
+    if (signal?.aborted === true) return Promise.resolve(null);
     const event = this.#takeEvent();
-    return event === undefined ? this.#waiters.add(timeoutMs).promise : Promise.resolve(event);
+    return event === undefined
+      ? this.#waiters.add(timeoutMs, signal).promise
+      : Promise.resolve(event);
   }
 
   /**
    * The host's events as an async iterator; it ends when the driver closes. It shares
    * one queue with {@linkcode HostDriver.nextEvent}.
    *
+   * @param signal Ends the iterator when aborted.
    * @returns An iterator; `return()` (a `break` out of `for await`) stops it.
    */
-  events(): AsyncIterableIterator<E> {
+  events(signal?: AbortSignal): AsyncIterableIterator<E> {
     let done = false;
     let waiter: EventWaiter<E> | null = null;
     const finish = (): IteratorResult<E> => {
@@ -211,9 +217,10 @@ export class HostDriver<E, P> {
       next: async (): Promise<IteratorResult<E>> => {
         if (done) return finish();
         if (this.#failure !== null) throw this.#failure.error;
+        if (signal?.aborted === true) return finish();
         let event = this.#takeEvent();
         if (event === undefined) {
-          waiter = this.#waiters.add(Infinity);
+          waiter = this.#waiters.add(Infinity, signal);
           event = await waiter.promise;
           waiter = null;
         }

@@ -12,6 +12,7 @@ import {
   type DetachListener,
   detachPeer,
   ENetPacketPeer,
+  noteConnected,
   PEER_TOKEN,
 } from "./enet_packet_peer.ts";
 import type { ConnectionEvent } from "./event_host.ts";
@@ -20,13 +21,28 @@ import type { ConnectionEvent } from "./event_host.ts";
  * What `ENetConnection.service()` resolves to, as Godot's 4-element array:
  * `[type, peer, data, channel]`. `peer` is `null` for `EVENT_NONE` and `EVENT_ERROR`;
  * `data` is the 32-bit connect or disconnect data; `channel` the receive channel.
+ *
+ * A union of tuples told apart by `type`: once `type` is checked, `peer` has its type
+ * (`const [type, peer] = await connection.service(); if (type === EVENT_RECEIVE)
+ * peer.getPacket();` needs no `!`).
  */
-export type ServiceResult = [
-  type: EventType,
-  peer: ENetPacketPeer | null,
-  data: number,
-  channel: number,
-];
+export type ServiceResult =
+  | [type: typeof EventType.EVENT_NONE, peer: null, data: 0, channel: 0]
+  | [type: typeof EventType.EVENT_ERROR, peer: null, data: 0, channel: 0]
+  | [type: typeof EventType.EVENT_CONNECT, peer: ENetPacketPeer, data: number, channel: 0]
+  | [type: typeof EventType.EVENT_DISCONNECT, peer: ENetPacketPeer, data: number, channel: 0]
+  | [type: typeof EventType.EVENT_RECEIVE, peer: ENetPacketPeer, data: 0, channel: number];
+
+/** Options of `ENetConnection.service()` and `ENetConnection.events()`. */
+export interface ServiceOptions {
+  /**
+   * Ends the wait when aborted: a pending `service()` resolves
+   * `[EVENT_NONE, null, 0, 0]` (as when its time is up) and an iterator ends. No event
+   * is lost: one that was not handed out stays queued for the next call. An already
+   * aborted signal takes no event.
+   */
+  readonly signal?: AbortSignal;
+}
 
 /** A peer connected (`EVENT_CONNECT`). */
 export interface ENetConnectEvent {
@@ -121,6 +137,8 @@ export function adoptEvent(
       if (peer === null) {
         peer = new ENetPacketPeer(PEER_TOKEN, event.peer, changed, detached);
         peers.push(peer);
+      } else {
+        noteConnected(peer);
       }
       return { type: EventType.EVENT_CONNECT, peer, data: event.data, channel: 0 };
     }

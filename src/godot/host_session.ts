@@ -32,6 +32,7 @@ import {
   checkPacket,
   checkRemote,
   checkUint32,
+  type PacketData,
 } from "./validate.ts";
 
 /** The largest UDP payload over IPv4 (65535 minus the IP and UDP headers). */
@@ -171,14 +172,15 @@ export class HostSession {
    * on its peer.
    *
    * @param timeout Milliseconds, checked.
+   * @param signal Ends the wait early (`EVENT_NONE`).
    * @returns Godot's event array; `EVENT_ERROR` if the driver failed or the event
    *   names a peer never handed out.
    */
-  async service(timeout: number): Promise<ServiceResult> {
+  async service(timeout: number, signal?: AbortSignal): Promise<ServiceResult> {
     this.prune();
     let event: ConnectionEvent | null;
     try {
-      event = await this.#driver.nextEvent(timeout);
+      event = await this.#driver.nextEvent(timeout, signal);
     } catch {
       return [EventType.EVENT_ERROR, null, 0, 0];
     }
@@ -186,7 +188,7 @@ export class HostSession {
     const adopted = this.#adopt(event);
     if (adopted === null) return [EventType.EVENT_ERROR, null, 0, 0];
     if (event.type === "receive") queuePacket(adopted.peer, event.packet);
-    return [adopted.type, adopted.peer, adopted.data, adopted.channel];
+    return [adopted.type, adopted.peer, adopted.data, adopted.channel] as ServiceResult;
   }
 
   /**
@@ -194,19 +196,20 @@ export class HostSession {
    * setup) and ending when the session closes. Events naming a peer never handed out
    * are skipped.
    *
+   * @param signal Ends the iterator when aborted.
    * @returns The iterator.
    */
-  iterate(): AsyncIterableIterator<ENetEvent> {
+  iterate(signal?: AbortSignal): AsyncIterableIterator<ENetEvent> {
     let driver = this.#driver;
-    let source = driver.events();
+    let source = driver.events(signal);
     let stopped = false;
     const next = async (): Promise<IteratorResult<ENetEvent>> => {
       for (;;) {
         const result = await source.next();
         if (result.done === true) {
-          if (stopped || this.closed || this.#driver === driver) break;
+          if (stopped || this.closed || this.#driver === driver || signal?.aborted) break;
           driver = this.#driver;
-          source = driver.events();
+          source = driver.events(signal);
           continue;
         }
         this.prune();
@@ -244,15 +247,15 @@ export class HostSession {
    * `ENetConnection.broadcast`: queues a packet to every connected peer.
    *
    * @param channel The channel, below the host's channel limit.
-   * @param packet The payload (copied).
+   * @param packet The payload, any `ArrayBufferView` or `ArrayBuffer` (copied).
    * @param flags A combination of `ENetPacketPeer.FLAG_*`.
    */
-  broadcast(channel: number, packet: Uint8Array, flags: number): void {
+  broadcast(channel: number, packet: PacketData, flags: number): void {
     const host = this.host;
     checkInteger("broadcast", "channel", channel, 0, host.channelCountLimit - 1);
-    checkPacket("broadcast", packet, host.maximumPacketSize);
+    const data = checkPacket("broadcast", packet, host.maximumPacketSize);
     checkFlags("broadcast", flags);
-    host.broadcast(channel, { data: packet, flags });
+    host.broadcast(channel, { data, flags });
     this.#driver.scheduleFlush();
   }
 
@@ -261,16 +264,17 @@ export class HostSession {
    *
    * @param address A numeric address or a host name the socket can reach.
    * @param port The remote port.
-   * @param packet The bytes (copied), at most 65507.
+   * @param packet The bytes, any `ArrayBufferView` or `ArrayBuffer` (copied), at most
+   *   65507.
    * @returns Resolves once the datagram was handed to the socket.
    * @throws {ENetError} `ERR_CANT_RESOLVE` when the name does not resolve.
    */
-  async sendRaw(address: string, port: number, packet: Uint8Array): Promise<void> {
+  async sendRaw(address: string, port: number, packet: PacketData): Promise<void> {
     const action = "send on socket";
     checkRemote(action, address, port);
-    checkPacket(action, packet, MAX_UDP_PAYLOAD);
+    const data = checkPacket(action, packet, MAX_UDP_PAYLOAD);
     const ip = await resolveAddress(action, address, this.#reach());
-    await this.#driver.sendRaw(ip, port, packet);
+    await this.#driver.sendRaw(ip, port, data);
   }
 
   /** Drops the peers that became inactive from {@linkcode HostSession.peers}. */
