@@ -1,34 +1,20 @@
 /**
- * Checks that every method, enum value and constant of Godot's API reference (the spec
- * folder `shared/spec/`, a sibling of the repository root) has its counterpart:
+ * Checks that every method, enum value and constant of Godot's API reference (the pages
+ * vendored in `tests/fixtures/spec/`) has its counterpart:
  * a camelCase method on the class prototype and a static member with the same value.
  */
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { ENetConnection, ENetPacketPeer } from "../../mod.ts";
+import { fixturePath } from "../helpers/fixtures.ts";
 
-/** The repository root: the nearest folder up from this file holding package.json. */
-function findRepositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("Cannot find the repository root above the test file");
-    dir = parent;
-  }
-}
-
+/** Godot's class reference pages, vendored in tests/fixtures/spec/ (see its README.md). */
 function findSpecFolder(): string {
-  const root = findRepositoryRoot();
-  const spec = resolve(root, "..", "shared", "spec");
+  const spec = fixturePath("spec");
   if (!existsSync(spec)) {
-    throw new Error(
-      `Cannot find Godot's API reference: expected the folder ${spec} ` +
-        `(shared/spec/ next to the repository root)`,
-    );
+    throw new Error(`Cannot find Godot's API reference: expected the folder ${spec}`);
   }
   return spec;
 }
