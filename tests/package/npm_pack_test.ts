@@ -246,6 +246,26 @@ if (RUNTIME === "node") {
       }
     });
 
+    test("the README's other install paths: bun add of the tarball, npm install of the folder", async () => {
+      const installs: Array<[string, string[], string]> = [
+        ["bun-app", [bin("bun"), "add", tarball], "bun"],
+        ["folder-app", ["npm", ...NPM_INSTALL, staged], "node"],
+      ];
+      for (const [name, [exe, ...args], runtime] of installs) {
+        const dir = join(work, name);
+        mkdirSync(dir);
+        writeFileSync(
+          join(dir, "package.json"),
+          `{ "name": "${name}", "private": true, "type": "module" }\n`,
+        );
+        cpSync(join(repoRoot, "tests", "package", "apps"), dir, { recursive: true });
+        await ok(exe, args, dir, 240000);
+        const result = JSON.parse(await ok(...RUNTIMES[runtime]("esm_basic.mjs"), dir, 60000));
+        assert.equal(result.plain, "1:hello from the package", name);
+        assert.equal(result.dtls?.code, "ERR_UNAVAILABLE", name);
+      }
+    });
+
     test("with the optional packages installed, zstd and DTLS work", async () => {
       const peers = Object.entries(manifest.peerDependencies).map(([n, v]) => `${n}@${v}`);
       await ok("npm", [...NPM_INSTALL, ...peers], app, 240000);
