@@ -87,10 +87,10 @@ const library = (path: string) =>
  * replacements are made (ports, the bind address).
  *
  * @param code The block.
- * @param replacements Literal text to replace, and its replacement.
+ * @param replacements Literal texts to replace and their replacements, applied in order.
  * @returns The program.
  */
-export function localize(code: string, replacements: Record<string, string>): string {
+export function localize(code: string, replacements: ReadonlyArray<[string, string]>): string {
   let out = code.replace(
     /(["'])(?:jsr:|npm:)?@x\/enet(\/adapters|\/compress|\/cli)?\1/g,
     (_, quote: string, sub: string | undefined) => {
@@ -104,7 +104,7 @@ export function localize(code: string, replacements: Record<string, string>): st
       return quote + library(path) + quote;
     },
   );
-  for (const [from, to] of Object.entries(replacements)) out = out.split(from).join(to);
+  for (const [from, to] of replacements) out = out.split(from).join(to);
   return out;
 }
 

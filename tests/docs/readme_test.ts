@@ -28,7 +28,7 @@ async function closedPort(): Promise<number> {
 }
 
 /** Runs a client or standalone block to its end and checks what it printed. */
-async function runToEnd(block: Block, replacements: Record<string, string>): Promise<void> {
+async function runToEnd(block: Block, replacements: Array<[string, string]>): Promise<void> {
   const program = new Program(localize(block.code, replacements));
   try {
     const status = await program.end(RUN_MS);
@@ -70,13 +70,13 @@ describe("README.md's TypeScript blocks", () => {
     test(`server "${name}" (line ${server.line}) serves its ${clients.length} client block(s)`, {
       timeout: START_MS + RUN_MS * (clients.length + 1),
     }, async () => {
-      const program = new Program(
-        localize(server.code, { '"*", 7777': '"127.0.0.1", 0', "7777": "0" }),
-      );
+      const code = localize(server.code, [['"*", 7777', '"127.0.0.1", 0'], ["7777", "0"]]);
+      assert.match(code, /"127\.0\.0\.1", 0\)/, 'a server block binds "*" (or 127.0.0.1), 7777');
+      const program = new Program(code);
       try {
         const [, port] = await program.waitFor(/listening on port (\d+)/, START_MS);
         assert.notEqual(Number(port), 0);
-        for (const client of clients) await runToEnd(client, { "7777": port });
+        for (const client of clients) await runToEnd(client, [["7777", port]]);
       } finally {
         await program.dispose();
       }
@@ -85,7 +85,7 @@ describe("README.md's TypeScript blocks", () => {
 
   for (const block of TS.filter((b) => b.directive?.kind === "run")) {
     test(`the block at line ${block.line} runs on its own`, { timeout: RUN_MS * 2 }, async () => {
-      await runToEnd(block, { "7778": String(await closedPort()) });
+      await runToEnd(block, [["7778", String(await closedPort())]]);
     });
   }
 });
