@@ -1,10 +1,15 @@
 /**
- * ENet 1.3 reliable UDP for Deno, Bun and Node, wire-compatible with C ENet and Godot 4,
- * with Godot's `ENetConnection` / `ENetPacketPeer` API.
+ * ENet 1.3 reliable UDP for Deno, Bun and Node, with Godot's `ENetConnection` /
+ * `ENetPacketPeer` API. It speaks the bytes of C ENet 1.3.17/1.3.18 (tested against it)
+ * and of Godot's ENet layer: tested against Godot 3.2.3's engine in every compression
+ * mode, and against Godot 4 only by its documented wire format and API, not a Godot 4
+ * binary. Godot's high-level multiplayer (`ENetMultiplayerPeer`, RPCs, `put_var`) is not
+ * provided: a Godot game talks to it through `ENetConnection` and `ENetPacketPeer`.
  *
  * - Godot's API: {@linkcode ENetConnection}, {@linkcode ENetPacketPeer},
  *   {@linkcode ENetError}, {@linkcode TLSOptions} and {@linkcode DtlsError} for ENet over
- *   DTLS (the DTLS library loads on the first DTLS setup), and the enums
+ *   DTLS (the optional package `werift-dtls` loads on the first DTLS setup; zstd compression
+ *   loads the optional `@bokuweb/zstd-wasm`), and the enums
  *   ({@linkcode EventType}, {@linkcode CompressionMode}, {@linkcode HostStatistic},
  *   {@linkcode PeerState}, {@linkcode PeerStatistic}, {@linkcode PacketFlags}).
  * - Transports: {@linkcode openUdpTransport} (the runtime's own UDP socket) and

@@ -120,6 +120,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
   /**
    * Not for users: peers come from `ENetConnection`.
    *
+   * @internal
    * @param token `ENetConnection`'s private token.
    * @param peer The core peer.
    * @param changed Called after each change to the host.
