@@ -113,7 +113,7 @@ describe("fidelity with C ENet", () => {
 
   test("disconnect() of a peer still connecting flushes at the current time", () => {
     const lan = new Lan();
-    const server = lan.add(new Host({ seed: 1 }), SERVER);
+    lan.add(new Host({ seed: 1 }), SERVER);
     const client = lan.add(new Host({ seed: 2, peerCount: 2 }), CLIENT);
     client.connect(0, SERVER, 1, 0);
     assert.ok(lan.runUntil(() => connected(lan, client), 1000));
@@ -215,7 +215,7 @@ describe("fidelity with C ENet", () => {
 
   test("a failed connection attempt sends no BANDWIDTH_LIMIT to connected peers", () => {
     const lan = new Lan();
-    const server = lan.add(new Host({ seed: 1 }), SERVER);
+    lan.add(new Host({ seed: 1 }), SERVER);
     const client = lan.add(new Host({ seed: 2, peerCount: 2 }), CLIENT);
     client.connect(0, SERVER, 1, 0);
     assert.ok(lan.runUntil(() => connected(lan, client), 1000));
@@ -259,7 +259,7 @@ describe("fidelity with C ENet", () => {
   for (const how of ["disconnectNow", "reset"] as const) {
     test(`a connect event not yet polled is withdrawn by ${how}() before a new connect`, () => {
       const lan = new Lan();
-      const server = lan.add(new Host({ seed: 1 }), SERVER);
+      lan.add(new Host({ seed: 1 }), SERVER);
       const client = lan.add(new Host({ seed: 2, peerCount: 1 }), CLIENT);
       const first = client.connect(0, SERVER, 1, 0);
       for (let now = 10; first.state !== PeerState.CONNECTED; now += 10) lan.step(now, false);
