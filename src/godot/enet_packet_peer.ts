@@ -18,6 +18,9 @@ export const PEER_TOKEN: unique symbol = Symbol("ENetPacketPeer");
 /** Called after a peer method changed the host, so the driver flushes at the end of the turn. */
 export type ChangeListener = () => void;
 
+/** The connection's clock, in milliseconds: what the host's driver calls now. */
+export type Clock = () => number;
+
 /**
  * Called once when a peer becomes inactive (Godot's `disconnect_peer` socket hook: a
  * DTLS server forgets the session with that address).
@@ -80,8 +83,11 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
   }
 
   #peer: Peer | null;
+  /** The connection's id: a slot the core freed and reused carries another. */
+  #connectID: number;
   #changed: ChangeListener;
   #detached: DetachListener | undefined;
+  #clock: Clock | undefined;
   #queue: Packet[] = [];
   #address: string;
   #port: number;
@@ -93,12 +99,14 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    * @param peer The core peer.
    * @param changed Called after each change to the host.
    * @param detached Called once when the peer becomes inactive.
+   * @param clock The connection's clock, for the flush of a disconnect.
    */
   constructor(
     token: typeof PEER_TOKEN,
     peer: Peer,
     changed: ChangeListener,
     detached?: DetachListener,
+    clock?: Clock,
   ) {
     super();
     if (token !== PEER_TOKEN) {
@@ -107,8 +115,10 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
       );
     }
     this.#peer = peer;
+    this.#connectID = peer.connectID;
     this.#changed = changed;
     this.#detached = detached;
+    this.#clock = clock;
     this.#address = peer.address?.address ?? "";
     this.#port = peer.address?.port ?? 0;
     peer.userData = this;
@@ -165,7 +175,8 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    * @returns A `PeerState` value; `STATE_DISCONNECTED` once inactive.
    */
   getState(): PeerState {
-    return this.#peer === null ? PeerState.STATE_DISCONNECTED : this.#peer.state as PeerState;
+    const peer = this.#current();
+    return peer === null ? PeerState.STATE_DISCONNECTED : peer.state as PeerState;
   }
 
   /**
@@ -196,7 +207,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    */
   peerDisconnect(data = 0): void {
     const value = checkData("disconnect peer", data);
-    this.#active("disconnect peer").disconnect(value);
+    this.#active("disconnect peer").disconnect(value, this.#clock?.());
     this.#changed();
   }
 
@@ -219,7 +230,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    */
   peerDisconnectNow(data = 0): void {
     const value = checkData("disconnect peer now", data);
-    this.#active("disconnect peer now").disconnectNow(value);
+    this.#active("disconnect peer now").disconnectNow(value, this.#clock?.());
     detachPeer(this);
     this.#changed();
   }
@@ -363,9 +374,20 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
   }
 
   #active(action: string): Peer {
-    if (this.#peer === null) {
+    const peer = this.#current();
+    if (peer === null) {
       throw new ENetError("ERR_UNCONFIGURED", `Cannot ${action}: the peer is not active`);
     }
-    return this.#peer;
+    return peer;
+  }
+
+  /**
+   * The core peer while it still carries this connection. A timeout or an acknowledged
+   * disconnect frees the slot before its event is handed out, and a new connection may
+   * take it: this peer must not act on that one.
+   */
+  #current(): Peer | null {
+    const peer = this.#peer;
+    return peer !== null && peer.connectID === this.#connectID ? peer : null;
   }
 }
