@@ -72,3 +72,38 @@ test("a full server takes a new client while the timed-out peer's event waits", 
     await server.destroy();
   }
 });
+
+test("no stale CONNECT after peerDisconnectNow() and a new connectToHost()", async () => {
+  const server = new ENetConnection();
+  const client = new ENetConnection();
+  await server.createHostBound("127.0.0.1", 0, 4);
+  await client.createHost(1);
+  try {
+    const port = server.getLocalPort();
+    const first = await client.connectToHost("127.0.0.1", port);
+    // Service only the server, so the client's CONNECT event waits unpolled.
+    await until(async () => {
+      await server.service(10);
+      return first.getState() === ENetPacketPeer.STATE_CONNECTED;
+    }, "the first connection");
+    first.peerDisconnectNow();
+    const second = await client.connectToHost("127.0.0.1", port);
+    assert.equal(second.getState(), ENetPacketPeer.STATE_CONNECTING);
+    const [type, peer] = await client.service(0);
+    assert.equal(type, ENetConnection.EVENT_NONE);
+    assert.equal(peer, null);
+    await until(async () => {
+      await server.service(5);
+      const [event, from] = await client.service(5);
+      if (event === ENetConnection.EVENT_CONNECT) {
+        assert.equal(from, second);
+        assert.equal(second.getState(), ENetPacketPeer.STATE_CONNECTED);
+        return true;
+      }
+      return false;
+    }, "the second connection");
+  } finally {
+    await client.destroy();
+    await server.destroy();
+  }
+});
