@@ -89,9 +89,8 @@ test("no stale CONNECT after peerDisconnectNow() and a new connectToHost()", asy
     first.peerDisconnectNow();
     const second = await client.connectToHost("127.0.0.1", port);
     assert.equal(second.getState(), ENetPacketPeer.STATE_CONNECTING);
-    const [type, peer] = await client.service(0);
-    assert.equal(type, ENetConnection.EVENT_NONE);
-    assert.equal(peer, null);
+    // The first CONNECT event is never handed out: the only one is the second
+    // connection's, once it is connected.
     await until(async () => {
       await server.service(5);
       const [event, from] = await client.service(5);
