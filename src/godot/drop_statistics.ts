@@ -108,10 +108,16 @@ export function createDropLogger(write: (line: string) => void): ENetDropListene
   };
 }
 
+/** The part of the `Deno` namespace read here. */
+interface DenoEnv {
+  env: { get(name: string): string | undefined };
+  permissions?: { querySync?(descriptor: { name: "env"; variable: string }): { state: string } };
+}
+
 /**
  * Whether `ENET_DEBUG` asks for drops (`ENET_DEBUG=drops`, or a comma-separated list
- * containing `drops`). Reading the environment needs no permission under Node and Bun;
- * under Deno without `--allow-env` it reads as unset.
+ * containing `drops`). Under Deno it is read only when env access is already granted
+ * (no permission prompt); otherwise it reads as unset.
  *
  * @returns Whether drops should be logged.
  */
@@ -119,12 +125,17 @@ export function debugDropsRequested(): boolean {
   let value: string | undefined;
   try {
     const global = globalThis as {
-      Deno?: { env: { get(name: string): string | undefined } };
+      Deno?: DenoEnv;
       process?: { env?: Record<string, string | undefined> };
     };
-    value = global.Deno !== undefined
-      ? global.Deno.env.get("ENET_DEBUG")
-      : global.process?.env?.ENET_DEBUG;
+    const deno = global.Deno;
+    if (deno !== undefined) {
+      const query = { name: "env", variable: "ENET_DEBUG" } as const;
+      if (deno.permissions?.querySync?.(query).state !== "granted") return false;
+      value = deno.env.get("ENET_DEBUG");
+    } else {
+      value = global.process?.env?.ENET_DEBUG;
+    }
   } catch {
     return false; // no permission to read the environment
   }
