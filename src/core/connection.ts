@@ -209,8 +209,9 @@ export function disconnectPeer(peer: Peer, data: number, now?: number): void {
  *
  * @param peer The peer.
  * @param data 32-bit data.
+ * @param now The current time for the flush of a peer still connecting, if known.
  */
-export function disconnectLaterPeer(peer: Peer, data: number): void {
+export function disconnectLaterPeer(peer: Peer, data: number, now?: number): void {
   if (
     (peer.state === PeerState.CONNECTED || peer.state === PeerState.DISCONNECT_LATER) &&
     hasOutgoingCommands(peer)
@@ -218,7 +219,7 @@ export function disconnectLaterPeer(peer: Peer, data: number): void {
     peer.state = PeerState.DISCONNECT_LATER;
     peer.data = data;
   } else {
-    disconnectPeer(peer, data);
+    disconnectPeer(peer, data, now);
   }
 }
 

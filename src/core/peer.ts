@@ -235,12 +235,13 @@ export class Peer {
 
   /**
    * Disconnects once all queued outgoing packets are sent and acknowledged
-   * (`enet_peer_disconnect_later`).
+   * (`enet_peer_disconnect_later`); otherwise as `disconnect`.
    *
    * @param data 32-bit data for the remote side's event.
+   * @param now The current time, for the flush of a peer not yet connected.
    */
-  disconnectLater(data = 0): void {
-    disconnectLaterPeer(this, data >>> 0);
+  disconnectLater(data = 0, now?: number): void {
+    disconnectLaterPeer(this, data >>> 0, now);
   }
 
   /**

@@ -218,7 +218,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    */
   peerDisconnectLater(data = 0): void {
     const value = checkData("disconnect peer later", data);
-    this.#active("disconnect peer later").disconnectLater(value);
+    this.#active("disconnect peer later").disconnectLater(value, this.#clock?.());
     this.#changed();
   }
 
