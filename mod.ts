@@ -50,6 +50,13 @@
 export { ENetConnection } from "./src/godot/enet_connection.ts";
 export { ENetConnectionConstants, ENetPacketPeerConstants } from "./src/godot/static_constants.ts";
 export type { ENetHostOptions } from "./src/godot/host_setup.ts";
+export {
+  describeDrop,
+  type DropReason,
+  type ENetDrop,
+  type ENetDropListener,
+  type ENetDropStatistics,
+} from "./src/godot/drop_statistics.ts";
 export { ENetPacketPeer, type SendResult } from "./src/godot/enet_packet_peer.ts";
 export type { PacketData } from "./src/godot/validate.ts";
 export { ENetError, type ENetErrorName } from "./src/godot/errors.ts";
@@ -108,6 +115,7 @@ export type { DriverAddress, DriverHost, DriverTransmit } from "./src/driver/dri
 
 export { Host, type HostOptions } from "./src/core/host.ts";
 export { Peer } from "./src/core/peer.ts";
+export type { DropCounters, DropListener } from "./src/core/drops.ts";
 export {
   type DisconnectReason,
   type HostEvent,

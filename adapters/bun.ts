@@ -15,6 +15,7 @@ interface BunUdpSocket {
   readonly port: number;
   readonly address: { address: string; family: string; port: number };
   send(data: Uint8Array, port: number, address: string): boolean;
+  setBroadcast?(enabled: boolean): boolean;
   close(): void;
 }
 
@@ -102,6 +103,12 @@ export async function openBunUdpTransport(
     } catch {
       throw bindError(address, port, error);
     }
+  }
+  try {
+    // As C ENet's ENET_SOCKOPT_BROADCAST: a client may connect to 255.255.255.255.
+    socket.setBroadcast?.(true);
+  } catch {
+    // Not supported here (an IPv6-only socket): broadcast destinations fail to send.
   }
   transport.attach(bunBackend(socket));
   return transport;

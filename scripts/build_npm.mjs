@@ -23,7 +23,6 @@ import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   cpSync,
-  existsSync,
   readdirSync,
   readFileSync,
   rmSync,

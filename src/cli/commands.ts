@@ -26,6 +26,12 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     help: "add ENet's CRC32 checksum to every datagram (both ends must agree)",
   },
   { name: "json", kind: "boolean", help: "print one JSON object per event on stdout" },
+  {
+    name: "verbose",
+    short: "v",
+    kind: "boolean",
+    help: "report dropped datagrams and their likely cause (a compression or checksum mismatch)",
+  },
   { name: "no-status", kind: "boolean", help: "no live status line, even on a terminal" },
   { name: "help", short: "h", kind: "boolean", help: "show this help" },
 ];

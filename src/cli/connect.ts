@@ -55,7 +55,7 @@ export async function connect(
   const connection = new ENetConnection();
   let peer: ENetPacketPeer;
   try {
-    await connection.createHost(1, channels, 0, 0, hostOptions(options));
+    await connection.createHost(1, channels, 0, 0, hostOptions(options, reporter.output));
     await configureHost(connection, options);
     if (tls !== null) {
       // The handshake gets the whole connect time; --timeout bounds both anyway.

@@ -41,7 +41,7 @@ export async function serve(
       (options.channels as number | undefined) ?? 255,
       0,
       0,
-      hostOptions(options),
+      hostOptions(options, reporter.output),
     );
     if (tls !== null) await connection.dtlsServerSetup(tls);
     await configureHost(connection, options);

@@ -13,12 +13,13 @@ import type { Compressor } from "./compressor.ts";
 import { HostDefault } from "./constants.ts";
 import { DatagramOutput } from "./datagram.ts";
 import { dispatchNextEvent } from "./dispatch.ts";
+import { createDropCounters, type DropListener, type DropReason } from "./drops.ts";
 import { connectPeer } from "./handshake.ts";
 import { sendPacket } from "./outgoing.ts";
 import { Peer } from "./peer.ts";
 import { Mulberry32 } from "./random.ts";
 import { handleIncomingDatagram } from "./receive.ts";
-import { timeDifference, timeLess, toEnetTime } from "./time.ts";
+import { timeDifference, timeLess, toEnetTime, untilPing } from "./time.ts";
 import { sendOutgoingCommands } from "./transmit.ts";
 import {
   type HostEvent,
@@ -116,7 +117,13 @@ export class Host {
     totalReceivedData: 0,
     totalReceivedPackets: 0,
     droppedDatagrams: 0,
+    drops: createDropCounters(),
   };
+  /**
+   * Called for each dropped datagram with the reason it is counted under, or `null`.
+   * For diagnostics: it runs inside `handleDatagram` and must not throw.
+   */
+  onDrop: DropListener | null = null;
   /** Whether datagrams carry C ENet's CRC-32. */
   checksum: boolean;
   /** The compressor for datagram bodies, or `null`. */
@@ -170,6 +177,8 @@ export class Host {
     sentTime: undefined,
     size: 0,
   };
+  /** @internal Why the command being handled was refused, when a limit refused it. */
+  dropReason: DropReason | null = null;
   /** @internal Decompressed datagrams. */
   readonly receiveScratch: Uint8Array = new Uint8Array(HostDefault.RECEIVE_BUFFER_SIZE);
 
@@ -293,7 +302,8 @@ export class Host {
 
   /**
    * Processes a received datagram. Anything malformed is dropped and counted in
-   * `stats.droppedDatagrams`; this never throws on remote input.
+   * `stats.droppedDatagrams` and, by reason, in `stats.drops` (then `onDrop` is
+   * called); this never throws on remote input.
    *
    * @param now The current time.
    * @param from The sender.
@@ -302,12 +312,19 @@ export class Host {
   handleDatagram(now: number, from: PeerAddress, bytes: Uint8Array): void {
     this.#advance(now, true);
     if (bytes.length > HostDefault.RECEIVE_BUFFER_SIZE) {
-      this.stats.droppedDatagrams++;
+      this.#drop("oversized", from);
       return;
     }
     this.stats.totalReceivedData += bytes.length;
     this.stats.totalReceivedPackets++;
-    if (!handleIncomingDatagram(this, from, bytes)) this.stats.droppedDatagrams++;
+    const reason = handleIncomingDatagram(this, from, bytes);
+    if (reason !== null) this.#drop(reason, from);
+  }
+
+  #drop(reason: DropReason, from: PeerAddress): void {
+    this.stats.droppedDatagrams++;
+    this.stats.drops[reason]++;
+    this.onDrop?.(reason, from);
   }
 
   /**
@@ -337,8 +354,12 @@ export class Host {
     sendOutgoingCommands(this, false);
   }
 
-  /** @internal `enet_host_flush` at the last time seen, for `disconnectNow` and friends. */
-  flushQueued(): void {
+  /**
+   * @internal `enet_host_flush` for `disconnectNow` and friends: at `now` when given
+   * (C ENet reads the clock there), else at the last time seen.
+   */
+  flushQueued(now?: number): void {
+    if (now !== undefined) this.#advance(now, false);
     sendOutgoingCommands(this, false);
   }
 
@@ -375,7 +396,7 @@ export class Host {
       if (!peer.sentReliableCommands.isEmpty()) {
         best = Math.min(best, untilDeadline(peer.nextTimeout, now));
       } else if (peer.state === PeerState.CONNECTED) {
-        best = Math.min(best, untilDeadline((peer.lastReceiveTime + peer.pingInterval) >>> 0, now));
+        best = Math.min(best, untilPing(peer.lastReceiveTime, peer.pingInterval, now));
       }
     }
     if (this.connectedPeers > 0 || this.recalculateBandwidthLimits) {

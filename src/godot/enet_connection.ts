@@ -15,6 +15,7 @@ import {
   type DtlsClientSetupOptions,
 } from "./dtls_setup.ts";
 import type { ENetPacketPeer } from "./enet_packet_peer.ts";
+import { dropStatisticsOf, type ENetDropStatistics } from "./drop_statistics.ts";
 import { ENetError } from "./errors.ts";
 import type { ENetEvent, ServiceOptions, ServiceResult } from "./events.ts";
 import {
@@ -359,6 +360,18 @@ export class ENetConnection extends ENetConnectionConstants {
    */
   popStatistic(statistic: HostStatistic): number {
     return popHostStatistic(this.#require("pop statistic").host, statistic);
+  }
+
+  /**
+   * The datagrams the host dropped, by reason (an extension): a peer with another
+   * compression mode counts under `decompression`, another checksum setting under
+   * `checksum`, and limit hits under `maximumPacketSize`, `maximumWaitingData` and
+   * `fragment`. The `onDrop` option of `createHost` names each drop as it happens.
+   *
+   * @returns A frozen snapshot of the counters, with their `total`.
+   */
+  getDropStatistics(): ENetDropStatistics {
+    return dropStatisticsOf(this.#require("get drop statistics").host);
   }
 
   /**

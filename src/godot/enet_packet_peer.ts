@@ -26,6 +26,9 @@ export const PEER_TOKEN: unique symbol = Symbol("ENetPacketPeer");
 /** Called after a peer method changed the host, so the driver flushes at the end of the turn. */
 export type ChangeListener = () => void;
 
+/** The connection's clock, in milliseconds: what the host's driver calls now. */
+export type Clock = () => number;
+
 /**
  * Called once when a peer becomes inactive (Godot's `disconnect_peer` socket hook: a
  * DTLS server forgets the session with that address).
@@ -107,8 +110,11 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
   }
 
   #peer: Peer | null;
+  /** The connection's id: a slot the core freed and reused carries another. */
+  #connectID: number;
   #changed: ChangeListener;
   #detached: DetachListener | undefined;
+  #clock: Clock | undefined;
   #queue: Packet[] = [];
   /** The channel count negotiated, kept when ENet frees the channels on disconnect. */
   #channels: number;
@@ -125,12 +131,14 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    * @param peer The core peer.
    * @param changed Called after each change to the host.
    * @param detached Called once when the peer becomes inactive.
+   * @param clock The connection's clock, for the flush of a disconnect.
    */
   constructor(
     token: typeof PEER_TOKEN,
     peer: Peer,
     changed: ChangeListener,
     detached?: DetachListener,
+    clock?: Clock,
   ) {
     super();
     if (token !== PEER_TOKEN) {
@@ -139,8 +147,10 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
       );
     }
     this.#peer = peer;
+    this.#connectID = peer.connectID;
     this.#changed = changed;
     this.#detached = detached;
+    this.#clock = clock;
     this.#address = peer.address?.address ?? "";
     this.#port = peer.address?.port ?? 0;
     this.#channels = peer.channelCount;
@@ -202,7 +212,8 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    * @returns A `PeerState` value; `STATE_DISCONNECTED` once inactive.
    */
   getState(): PeerState {
-    return this.#peer === null ? PeerState.STATE_DISCONNECTED : this.#peer.state as PeerState;
+    const peer = this.#current();
+    return peer === null ? PeerState.STATE_DISCONNECTED : peer.state as PeerState;
   }
 
   /**
@@ -222,7 +233,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    * @returns `false` once the peer disconnected, was reset, or its host destroyed.
    */
   isActive(): boolean {
-    return this.#peer !== null;
+    return this.#current() !== null;
   }
 
   /**
@@ -233,7 +244,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    */
   peerDisconnect(data = 0): void {
     const value = checkData("disconnect peer", data);
-    this.#active("disconnect peer").disconnect(value);
+    this.#active("disconnect peer").disconnect(value, this.#clock?.());
     this.#changed();
   }
 
@@ -244,7 +255,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    */
   peerDisconnectLater(data = 0): void {
     const value = checkData("disconnect peer later", data);
-    this.#active("disconnect peer later").disconnectLater(value);
+    this.#active("disconnect peer later").disconnectLater(value, this.#clock?.());
     this.#changed();
   }
 
@@ -256,7 +267,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    */
   peerDisconnectNow(data = 0): void {
     const value = checkData("disconnect peer now", data);
-    this.#active("disconnect peer now").disconnectNow(value);
+    this.#active("disconnect peer now").disconnectNow(value, this.#clock?.());
     detachPeer(this);
     this.#changed();
   }
@@ -395,7 +406,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
   }
 
   #sendChecked(channel: number, data: Uint8Array, flags: number): SendResult {
-    const peer = this.#peer;
+    const peer = this.#current();
     if (peer === null) return "ERR_UNCONFIGURED";
     if (peer.state !== PeerState.STATE_CONNECTED) return "FAILED";
     peer.send(channel, { data, flags });
@@ -405,17 +416,27 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
 
   /** The negotiated channel count, refreshed while the core peer still has channels. */
   #channelLimit(): number {
-    const peer = this.#peer;
+    const peer = this.#current();
     if (peer !== null && peer.channelCount !== 0) this.#channels = peer.channelCount;
     return this.#channels;
   }
 
   #active(action: string): Peer {
-    const peer = this.#peer;
+    const peer = this.#current();
     if (peer === null) {
       throw new ENetError("ERR_UNCONFIGURED", `Cannot ${action}: the peer is not active`);
     }
     if (peer.channelCount !== 0) this.#channels = peer.channelCount;
     return peer;
+  }
+
+  /**
+   * The core peer while it still carries this connection. A timeout or an acknowledged
+   * disconnect frees the slot before its event is handed out, and a new connection may
+   * take it: this peer must not act on that one.
+   */
+  #current(): Peer | null {
+    const peer = this.#peer;
+    return peer !== null && peer.connectID === this.#connectID ? peer : null;
   }
 }

@@ -9,6 +9,7 @@ import type { DtlsError } from "../dtls/errors.ts";
 import { EventType } from "./constants.ts";
 import {
   type ChangeListener,
+  type Clock,
   type DetachListener,
   detachPeer,
   ENetPacketPeer,
@@ -106,6 +107,7 @@ export type ENetEvent = ENetConnectEvent | ENetDisconnectEvent | ENetReceiveEven
  * @param peers The connection's peer list, updated in place.
  * @param changed The change listener new peers get.
  * @param detached The detach listener new peers get.
+ * @param clock The clock new peers get.
  * @returns The Godot event, or `null` for `EVENT_ERROR`.
  *
  * @example An event for an unknown peer is an error
@@ -123,6 +125,7 @@ export function adoptEvent(
   peers: ENetPacketPeer[],
   changed: ChangeListener,
   detached?: DetachListener,
+  clock?: Clock,
 ): ENetEvent | null {
   if (event.type === "dtls-failure") {
     const { peer, error } = event;
@@ -135,7 +138,7 @@ export function adoptEvent(
     case "connect": {
       let peer = wrapper;
       if (peer === null) {
-        peer = new ENetPacketPeer(PEER_TOKEN, event.peer, changed, detached);
+        peer = new ENetPacketPeer(PEER_TOKEN, event.peer, changed, detached, clock);
         peers.push(peer);
       } else {
         noteConnected(peer);

@@ -14,6 +14,7 @@ import { EventType } from "./constants.ts";
 import { SessionDtls } from "./dtls_setup.ts";
 import {
   type ChangeListener,
+  type Clock,
   type DetachListener,
   detachPeer,
   ENetPacketPeer,
@@ -73,6 +74,8 @@ export class HostSession {
   #changed: ChangeListener = () => this.#driver.scheduleFlush();
   /** Given to every peer: an inactive peer's DTLS session is released. */
   #detached: DetachListener = (address, port) => this.dtls.release(address, port);
+  /** Given to every peer: the driver's clock, for the flush of a disconnect. */
+  #clock: Clock = () => this.#driver.now();
 
   /**
    * Starts driving a host.
@@ -162,7 +165,13 @@ export class HostSession {
         cause: error,
       });
     }
-    const wrapper = new ENetPacketPeer(PEER_TOKEN, peer, this.#changed, this.#detached);
+    const wrapper = new ENetPacketPeer(
+      PEER_TOKEN,
+      peer,
+      this.#changed,
+      this.#detached,
+      this.#clock,
+    );
     this.peers.push(wrapper);
     return wrapper;
   }
@@ -303,6 +312,6 @@ export class HostSession {
   }
 
   #adopt(event: ConnectionEvent): ENetEvent | null {
-    return adoptEvent(event, this.peers, this.#changed, this.#detached);
+    return adoptEvent(event, this.peers, this.#changed, this.#detached, this.#clock);
   }
 }
