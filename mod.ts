@@ -1,10 +1,15 @@
 /**
- * ENet 1.3 reliable UDP for Deno, Bun and Node, wire-compatible with C ENet and Godot 4,
- * with Godot's `ENetConnection` / `ENetPacketPeer` API.
+ * ENet 1.3 reliable UDP for Deno, Bun and Node, with Godot's `ENetConnection` /
+ * `ENetPacketPeer` API. It speaks the bytes of C ENet 1.3.17/1.3.18 (tested against it)
+ * and of Godot's ENet layer: tested against Godot 3.2.3's engine in every compression
+ * mode, and against Godot 4 only by its documented wire format and API, not a Godot 4
+ * binary. Godot's high-level multiplayer (`ENetMultiplayerPeer`, RPCs, `put_var`) is not
+ * provided: a Godot game talks to it through `ENetConnection` and `ENetPacketPeer`.
  *
  * - Godot's API: {@linkcode ENetConnection}, {@linkcode ENetPacketPeer},
  *   {@linkcode ENetError}, {@linkcode TLSOptions} and {@linkcode DtlsError} for ENet over
- *   DTLS (the DTLS library loads on the first DTLS setup), and the enums
+ *   DTLS (the optional package `werift-dtls` loads on the first DTLS setup; zstd compression
+ *   loads the optional `@bokuweb/zstd-wasm`), and the enums
  *   ({@linkcode EventType}, {@linkcode CompressionMode}, {@linkcode HostStatistic},
  *   {@linkcode PeerState}, {@linkcode PeerStatistic}, {@linkcode PacketFlags}).
  * - Transports: {@linkcode openUdpTransport} (the runtime's own UDP socket) and
@@ -45,7 +50,15 @@
 export { ENetConnection } from "./src/godot/enet_connection.ts";
 export { ENetConnectionConstants, ENetPacketPeerConstants } from "./src/godot/static_constants.ts";
 export type { ENetHostOptions } from "./src/godot/host_setup.ts";
-export { ENetPacketPeer } from "./src/godot/enet_packet_peer.ts";
+export {
+  describeDrop,
+  type DropReason,
+  type ENetDrop,
+  type ENetDropListener,
+  type ENetDropStatistics,
+} from "./src/godot/drop_statistics.ts";
+export { ENetPacketPeer, type SendResult } from "./src/godot/enet_packet_peer.ts";
+export type { PacketData } from "./src/godot/validate.ts";
 export { ENetError, type ENetErrorName } from "./src/godot/errors.ts";
 export {
   CompressionMode,
@@ -62,6 +75,7 @@ export type {
   ENetDisconnectEvent,
   ENetEvent,
   ENetReceiveEvent,
+  ServiceOptions,
   ServiceResult,
 } from "./src/godot/events.ts";
 export {
@@ -102,6 +116,7 @@ export type { DriverAddress, DriverHost, DriverTransmit } from "./src/driver/dri
 
 export { Host, type HostOptions } from "./src/core/host.ts";
 export { Peer } from "./src/core/peer.ts";
+export type { DropCounters, DropListener } from "./src/core/drops.ts";
 export {
   type DisconnectReason,
   type HostEvent,

@@ -17,6 +17,7 @@ interface BunUdpSocket {
   readonly address: { address: string; family: string; port: number };
   send(data: Uint8Array, port: number, address: string): boolean;
   sendMany?(packets: readonly (Uint8Array | number | string)[]): number;
+  setBroadcast?(enabled: boolean): boolean;
   close(): void;
 }
 
@@ -107,6 +108,12 @@ export async function openBunUdpTransport(
     } catch {
       throw bindError(address, port, error);
     }
+  }
+  try {
+    // As C ENet's ENET_SOCKOPT_BROADCAST: a client may connect to 255.255.255.255.
+    socket.setBroadcast?.(true);
+  } catch {
+    // Not supported here (an IPv6-only socket): broadcast destinations fail to send.
   }
   batch = new SendBatch(socket, { onError: () => transport.sendFailed() });
   transport.attach(bunBackend(socket, batch));

@@ -63,7 +63,8 @@ export function hasDenoDatagram(): boolean {
  * read and the kernel buffer absorbs (and eventually drops) the rest. Sends copy the
  * payload synchronously and go out one at a time, in order (Deno sends
  * asynchronously, and completes concurrent sends in reverse order); more than 4096
- * waiting sends fail and are counted.
+ * waiting sends fail and are counted. Deno enables broadcast (`SO_BROADCAST`) on every
+ * UDP socket, as C ENet does on its host sockets.
  * Without `Deno.listenDatagram` (Deno without unstable `net`, or another runtime)
  * this opens the `node:dgram` transport instead.
  *

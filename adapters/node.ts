@@ -78,6 +78,7 @@ function bind(
     socket.bind(port, address, () => {
       socket.off("error", onBindError);
       growSocketBuffers(socket);
+      allowBroadcast(socket);
       // Every send passes a callback, so errors arrive there; this only keeps a stray
       // 'error' event from becoming an uncaught exception.
       socket.on("error", () => transport.sendFailed());
@@ -105,6 +106,19 @@ function numericLookup(address: string, options: unknown, callback: LookupCallba
  */
 function numericLookupFor(): typeof numericLookup | undefined {
   return "Deno" in globalThis ? undefined : numericLookup;
+}
+
+/**
+ * Lets the socket send to broadcast addresses, as C ENet's `ENET_SOCKOPT_BROADCAST` does
+ * for every host socket (a client may connect to 255.255.255.255 to find a LAN server).
+ * Best effort: IPv6 has no broadcast, and a runtime that refuses keeps the default.
+ */
+function allowBroadcast(socket: Socket): void {
+  try {
+    socket.setBroadcast(true);
+  } catch {
+    // Not supported here: broadcast destinations fail to send, as before.
+  }
 }
 
 /**

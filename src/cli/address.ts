@@ -102,6 +102,29 @@ export async function resolveHost(host: string): Promise<{ address: string; fami
 }
 
 /**
+ * Resolves `serve --bind`: `"*"` and numeric addresses as they are (IPv6 with or
+ * without brackets), a host name (`localhost`) to its address as
+ * {@linkcode resolveHost} does.
+ *
+ * @param bind The option's value.
+ * @returns `"*"` or a numeric address.
+ * @throws {UsageError} When the name does not resolve (a bad argument, not a
+ *   network failure).
+ */
+export async function resolveBind(bind: string): Promise<string> {
+  if (bind === "*") return bind;
+  const bare = bind.startsWith("[") && bind.endsWith("]") ? bind.slice(1, -1) : bind;
+  try {
+    return (await resolveHost(bare)).address;
+  } catch (error) {
+    throw new UsageError(
+      `Cannot use --bind ${bind}: ${(error as Error).message.replace(/^Cannot/, "cannot")} ` +
+        `(give "*", a numeric address or a local host name)`,
+    );
+  }
+}
+
+/**
  * Formats an address and port the way users type them: `1.2.3.4:5` or `[::1]:5`.
  *
  * @param address A numeric address.

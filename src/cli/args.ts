@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { closest } from "./suggest.ts";
 
 /** The kinds of value an option takes. */
 export type OptionKind = "boolean" | "string" | "integer";
@@ -59,6 +60,22 @@ export class UsageError extends Error {
 
 const INTEGER = /^[+-]?\d+$/;
 
+/** The message for an unknown long option, with the option it most likely meant. */
+function unknownOption(
+  arg: string,
+  name: string,
+  specs: readonly OptionSpec[],
+  elsewhere: Readonly<Record<string, string>>,
+): UsageError {
+  const guess = closest(name, specs.map((s) => s.name));
+  const hint = Object.hasOwn(elsewhere, name)
+    ? ` (${elsewhere[name]})`
+    : guess === undefined
+    ? ""
+    : ` (did you mean --${guess}?)`;
+  return new UsageError(`Cannot parse ${arg}: unknown option --${name}${hint}`);
+}
+
 function convert(spec: OptionSpec, raw: string): string | number {
   if (spec.kind === "integer") {
     if (!INTEGER.test(raw)) {
@@ -88,8 +105,11 @@ function convert(spec: OptionSpec, raw: string): string | number {
  *
  * @param argv The arguments to parse.
  * @param specs The options the command accepts.
+ * @param elsewhere Hints for options this command does not take but users may try
+ *   (another command's), by long name.
  * @returns The option values and positional arguments.
- * @throws {UsageError} On an unknown option, a missing or malformed value, or a missing required option.
+ * @throws {UsageError} On an unknown option (naming the closest known one), a missing or
+ *   malformed value, or a missing required option.
  *
  * @example Parsing a port and a flag
  * ```ts
@@ -103,7 +123,11 @@ function convert(spec: OptionSpec, raw: string): string | number {
  * assert.equal(options.echo, true);
  * ```
  */
-export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  specs: readonly OptionSpec[],
+  elsewhere: Readonly<Record<string, string>> = {},
+): ParsedArgs {
   const byLong = new Map(specs.map((s) => [s.name, s]));
   const byShort = new Map(specs.filter((s) => s.short).map((s) => [s.short!, s]));
   const options: OptionValues = {};
@@ -121,7 +145,7 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
       const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
       inline = eq < 0 ? undefined : arg.slice(eq + 1);
       spec = byLong.get(name);
-      if (spec === undefined) throw new UsageError(`Cannot parse ${arg}: unknown option --${name}`);
+      if (spec === undefined) throw unknownOption(arg, name, specs, elsewhere);
     } else if (arg.startsWith("-") && arg.length > 1 && !INTEGER.test(arg)) {
       const letter = arg.slice(1, 2);
       spec = byShort.get(letter);

@@ -26,6 +26,12 @@ export const COMMON_OPTIONS: readonly OptionSpec[] = [
     help: "add ENet's CRC32 checksum to every datagram (both ends must agree)",
   },
   { name: "json", kind: "boolean", help: "print one JSON object per event on stdout" },
+  {
+    name: "verbose",
+    short: "v",
+    kind: "boolean",
+    help: "report dropped datagrams and their likely cause (a compression or checksum mismatch)",
+  },
   { name: "no-status", kind: "boolean", help: "no live status line, even on a terminal" },
   { name: "help", short: "h", kind: "boolean", help: "show this help" },
 ];
@@ -47,7 +53,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     short: "b",
     kind: "string",
     value: "ADDR",
-    help: 'address to bind: "*" for every interface (default), 127.0.0.1, ::1, …',
+    help: 'address to bind: "*" for every interface (default), 127.0.0.1, ::1, localhost, …',
   },
   {
     name: "peers",

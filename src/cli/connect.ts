@@ -40,7 +40,7 @@ export async function connect(
   try {
     resolved = await resolveHost(target.host);
   } catch (error) {
-    out.message((error as Error).message);
+    out.error((error as Error).message, 1);
     return 1;
   }
   const channels = (options.channels as number | undefined) ?? 8;
@@ -55,7 +55,7 @@ export async function connect(
   const connection = new ENetConnection();
   let peer: ENetPacketPeer;
   try {
-    await connection.createHost(1, channels, 0, 0, hostOptions(options));
+    await connection.createHost(1, channels, 0, 0, hostOptions(options, reporter.output));
     await configureHost(connection, options);
     if (tls !== null) {
       // The handshake gets the whole connect time; --timeout bounds both anyway.
@@ -68,7 +68,7 @@ export async function connect(
       (options.data as number | undefined) ?? 0,
     );
   } catch (error) {
-    out.message(`cannot connect to ${label}: ${describeError(error)}`);
+    out.error(`cannot connect to ${label}: ${describeError(error)}`, 1);
     await connection.destroy();
     return 1;
   }
@@ -98,10 +98,11 @@ export async function connect(
       const left = connectDeadline - performance.now();
       if (left <= 0 || interrupted) {
         peer.peerDisconnectNow();
-        out.message(
+        out.error(
           `cannot connect to ${label}: ${
             interrupted ? "interrupted" : `timed out after ${timeout} ms`
           }`,
+          1,
         );
         return 1;
       }
@@ -109,12 +110,13 @@ export async function connect(
       if (type === ENetConnection.EVENT_CONNECT) break;
       if (type === ENetConnection.EVENT_DISCONNECT) {
         const dtlsError = connection.getDtlsError();
-        out.message(
+        out.error(
           `cannot connect to ${label}: ${
             dtlsError !== null && tls !== null
               ? explainDtlsError(dtlsError, options, tls.hostname)
               : "refused or timed out"
           }`,
+          1,
         );
         return 1;
       }
@@ -139,13 +141,13 @@ export async function connect(
       }
       if (performance.now() > disconnectDeadline) {
         peer.peerDisconnectNow();
-        out.message(`disconnect from ${label} not acknowledged within ${timeout} ms`);
+        out.error(`disconnect from ${label} not acknowledged within ${timeout} ms`, 1);
         return 1;
       }
       const [type, from, data, ch] = await connection.service(50);
       if (type === ENetConnection.EVENT_RECEIVE) {
-        const packetFlags = from!.getPacketFlags();
-        const packet = from!.getPacket();
+        const packetFlags = from.getPacketFlags();
+        const packet = from.getPacket();
         reporter.event({
           type: "receive",
           peer: remote,
@@ -159,8 +161,9 @@ export async function connect(
         // session gone) ends the connection without ENet's goodbye.
         const dtlsError = connection.getDtlsError();
         if (dtlsError === null || tls === null) return 0;
-        out.message(
+        out.error(
           `connection to ${label} lost: ${explainDtlsError(dtlsError, options, tls.hostname)}`,
+          1,
         );
         return 1;
       }

@@ -6,7 +6,7 @@
  */
 import process from "node:process";
 import { parseArgs, UsageError } from "./args.ts";
-import { parseHostPort } from "./address.ts";
+import { parseHostPort, resolveBind } from "./address.ts";
 import {
   checkConnectOptions,
   checkServeOptions,
@@ -17,9 +17,12 @@ import {
 } from "./commands.ts";
 import { clientTls, serverTls } from "./dtls.ts";
 import { Output } from "./output.ts";
+import { closest } from "./suggest.ts";
 
-/** The version printed by `enet --version`. */
+/** The version printed by `enet --version` (the package's version). */
 export const VERSION = "0.1.0";
+
+const COMMANDS = ["serve", "connect", "help"];
 
 /** The help text of `enet` itself. */
 export const MAIN_HELP =
@@ -31,7 +34,8 @@ Usage:
   enet help [COMMAND]                show help
   enet --version                     show the version
 
-Run "enet COMMAND --help" for the options of a command.
+Run "enet COMMAND --help" for the options of a command. With --json, every
+line the tool prints is a JSON object, errors included.
 
 Exit status: 0 success, 1 network failure, 2 bad arguments.
 `;
@@ -43,7 +47,7 @@ export const EXIT_USAGE = 2;
  * Runs the tool with the given arguments (without the runtime and script).
  *
  * @param argv The arguments, e.g. `["serve", "--port", "7777"]`.
- * @param output Where help and errors go.
+ * @param output Where help and errors go (JSON when `argv` has `--json`).
  * @returns The exit status.
  */
 export async function main(
@@ -51,7 +55,11 @@ export async function main(
   output = new Output({ status: false }),
 ): Promise<number> {
   const [command, ...rest] = argv;
+  if (options(argv).includes("--json")) output.json = true;
   try {
+    if (command !== "help" && options(rest).some((a) => a === "--version" || a === "-V")) {
+      return version(output);
+    }
     switch (command) {
       case undefined:
         output.line(MAIN_HELP.trimEnd());
@@ -62,8 +70,7 @@ export async function main(
         return 0;
       case "-V":
       case "--version":
-        output.line(`enet ${VERSION}`);
-        return 0;
+        return version(output);
       case "help":
         return help(rest[0], output);
       case "serve": {
@@ -73,6 +80,7 @@ export async function main(
           throw new UsageError(`Cannot parse "${positionals[0]}": serve takes no arguments`);
         }
         checkServeOptions(options);
+        if (options.bind !== undefined) options.bind = await resolveBind(options.bind as string);
         const tls = await serverTls(options);
         // Loaded on demand: help and argument errors need no network library.
         const [{ serve }, { Reporter }] = await Promise.all([
@@ -83,7 +91,10 @@ export async function main(
       }
       case "connect": {
         if (wantsHelp(rest)) return help("connect", output);
-        const { options, positionals } = parseArgs(rest, CONNECT_OPTIONS);
+        const { options, positionals } = parseArgs(rest, CONNECT_OPTIONS, {
+          port: "connect takes the server as HOST:PORT",
+          bind: "a client binds a free port on every interface",
+        });
         if (positionals.length !== 1) {
           throw new UsageError(
             positionals.length === 0
@@ -101,23 +112,38 @@ export async function main(
         const typing = process.stdin.isTTY === true;
         return await connect(target, options, new Reporter(options, typing), tls);
       }
-      default:
-        throw new UsageError(`Cannot run "${command}": unknown command (try serve or connect)`);
+      default: {
+        const guess = closest(command, COMMANDS);
+        const hint = guess === undefined ? "try serve or connect" : `did you mean ${guess}?`;
+        throw new UsageError(`Cannot run "${command}": unknown command (${hint})`);
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {
       const topic = command === "serve" || command === "connect" ? ` ${command}` : "";
-      output.message(`${error.message}\nRun "enet${topic} --help" for usage.`);
+      output.error(error.message, EXIT_USAGE, `Run "enet${topic} --help" for usage.`);
       return EXIT_USAGE;
     }
-    output.message(`error: ${error instanceof Error ? error.message : String(error)}`);
+    output.error(`error: ${error instanceof Error ? error.message : String(error)}`, 1);
     return 1;
   }
 }
 
-function wantsHelp(args: readonly string[]): boolean {
+/** The arguments before `--` (after it, everything is a positional). */
+function options(args: readonly string[]): readonly string[] {
   const end = args.indexOf("--");
-  return (end < 0 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h");
+  return end < 0 ? args : args.slice(0, end);
+}
+
+function wantsHelp(args: readonly string[]): boolean {
+  return options(args).some((a) => a === "--help" || a === "-h");
+}
+
+function version(output: Output): number {
+  output.line(
+    output.json ? JSON.stringify({ type: "version", version: VERSION }) : `enet ${VERSION}`,
+  );
+  return 0;
 }
 
 function help(topic: string | undefined, output: Output): number {

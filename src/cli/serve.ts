@@ -41,42 +41,43 @@ export async function serve(
       (options.channels as number | undefined) ?? 255,
       0,
       0,
-      hostOptions(options),
+      hostOptions(options, reporter.output),
     );
     if (tls !== null) await connection.dtlsServerSetup(tls);
     await configureHost(connection, options);
   } catch (error) {
-    reporter.output.message(
+    reporter.output.error(
       `cannot listen on ${bind} port ${options.port}: ${describeError(error)}`,
+      1,
     );
     await connection.destroy();
     return 1;
   }
+  // Signals are handled before "listening" is announced: a stop right after it is clean.
+  let stopping = false;
+  const removeSignals = onSignals(() => stopping = true);
   reporter.event({
     type: "listening",
     address: connection.getLocalAddress(),
     port: connection.getLocalPort(),
     ...(tls === null ? {} : { dtls: true }),
   });
-  let stopping = false;
-  const removeSignals = onSignals(() => stopping = true);
   reporter.startStatus(connection);
   try {
     while (!stopping) {
       const [type, peer, data, channel] = await connection.service(100);
       if (type === ENetConnection.EVENT_CONNECT) {
-        reporter.event({ type: "connect", peer: peerLabel(peer!), data });
+        reporter.event({ type: "connect", peer: peerLabel(peer), data });
       } else if (type === ENetConnection.EVENT_DISCONNECT) {
-        reporter.event({ type: "disconnect", peer: peerLabel(peer!), data });
+        reporter.event({ type: "disconnect", peer: peerLabel(peer), data });
       } else if (type === ENetConnection.EVENT_RECEIVE) {
-        const flags = peer!.getPacketFlags();
-        const packet = peer!.getPacket();
-        reporter.event({ type: "receive", peer: peerLabel(peer!), channel, flags, data: packet });
+        const flags = peer.getPacketFlags();
+        const packet = peer.getPacket();
+        reporter.event({ type: "receive", peer: peerLabel(peer), channel, flags, data: packet });
         if (options.echo === true) {
-          try {
-            peer!.send(channel, packet, flags & ECHO_FLAGS);
-          } catch (error) {
-            reporter.output.message(`cannot echo to ${peerLabel(peer!)}: ${describeError(error)}`);
+          const result = peer.send(channel, packet, flags & ECHO_FLAGS);
+          if (result !== "OK") {
+            reporter.output.message(`cannot echo to ${peerLabel(peer)}: not connected (${result})`);
           }
         }
       }

@@ -13,6 +13,7 @@ import {
   type ENetHostOptions,
   ENetPacketPeer,
 } from "../../mod.ts";
+import { createDropLogger } from "../godot/drop_statistics.ts";
 import type { OptionValues } from "./args.ts";
 import { COMPRESS_CHOICES } from "./commands.ts";
 import { formatHostPort } from "./address.ts";
@@ -20,13 +21,17 @@ import { type CliEvent, formatHuman, formatJson, formatRate } from "./format.ts"
 import { Output } from "./output.ts";
 
 /**
- * The host extensions `--checksum` asks for, for createHost/createHostBound.
+ * The host extensions `--checksum` and `--verbose` ask for, for
+ * createHost/createHostBound.
  *
  * @param options The parsed options.
+ * @param output Where `--verbose` reports dropped datagrams (on stderr).
  * @returns The options object.
  */
-export function hostOptions(options: OptionValues): ENetHostOptions {
-  return { checksum: options.checksum === "crc32" };
+export function hostOptions(options: OptionValues, output?: Output): ENetHostOptions {
+  const checksum = options.checksum === "crc32";
+  if (options.verbose !== true || output === undefined) return { checksum };
+  return { checksum, onDrop: createDropLogger((line) => output.message(line)) };
 }
 
 /**
@@ -85,6 +90,7 @@ export class Reporter {
     this.#json = options.json === true;
     this.output = new Output({
       status: options["no-status"] !== true && !this.#json && !typing,
+      json: this.#json,
     });
   }
 

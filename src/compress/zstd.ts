@@ -52,7 +52,17 @@ let wasmLoading: Promise<WasmZstd> | undefined;
 /** Loads and initialises the WebAssembly zstd once. */
 function loadWasm(): Promise<WasmZstd> {
   wasmLoading ??= (async () => {
-    const module = await import("@bokuweb/zstd-wasm") as unknown as WasmZstd;
+    let module: WasmZstd;
+    try {
+      module = await import("@bokuweb/zstd-wasm") as unknown as WasmZstd;
+    } catch (error) {
+      wasmLoading = undefined;
+      throw new Error(
+        "the optional package @bokuweb/zstd-wasm did not load, install it with " +
+          `npm install @bokuweb/zstd-wasm: ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
     await module.init();
     return module;
   })();

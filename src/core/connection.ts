@@ -9,7 +9,7 @@
 import { CommandFlag, ProtocolCommand, ProtocolLimit } from "../protocol/constants.ts";
 import { Channel } from "./channel.ts";
 import { CHANNEL_NONE, PeerDefault, PeerFlag } from "./constants.ts";
-import { onDisconnect } from "./dispatch.ts";
+import { onDisconnect, withdrawConnectEvent } from "./dispatch.ts";
 import { resetIncomingCommands } from "./incoming.ts";
 import { hasOutgoingCommands, queueOutgoingCommand } from "./outgoing.ts";
 import type { Peer } from "./peer.ts";
@@ -182,8 +182,9 @@ function queueDisconnect(peer: Peer, flags: number, data: number): void {
  *
  * @param peer The peer.
  * @param data 32-bit data.
+ * @param now The current time for the flush of a peer still connecting, if known.
  */
-export function disconnectPeer(peer: Peer, data: number): void {
+export function disconnectPeer(peer: Peer, data: number, now?: number): void {
   const state = peer.state;
   if (
     state === PeerState.DISCONNECTING || state === PeerState.DISCONNECTED ||
@@ -199,7 +200,7 @@ export function disconnectPeer(peer: Peer, data: number): void {
     peer.state = PeerState.DISCONNECTING;
     peer.disconnectReason = "local";
   } else {
-    peer.host.flushQueued();
+    peer.host.flushQueued(now);
     resetPeer(peer);
   }
 }
@@ -209,8 +210,9 @@ export function disconnectPeer(peer: Peer, data: number): void {
  *
  * @param peer The peer.
  * @param data 32-bit data.
+ * @param now The current time for the flush of a peer still connecting, if known.
  */
-export function disconnectLaterPeer(peer: Peer, data: number): void {
+export function disconnectLaterPeer(peer: Peer, data: number, now?: number): void {
   if (
     (peer.state === PeerState.CONNECTED || peer.state === PeerState.DISCONNECT_LATER) &&
     hasOutgoingCommands(peer)
@@ -218,22 +220,25 @@ export function disconnectLaterPeer(peer: Peer, data: number): void {
     peer.state = PeerState.DISCONNECT_LATER;
     peer.data = data;
   } else {
-    disconnectPeer(peer, data);
+    disconnectPeer(peer, data, now);
   }
 }
 
 /**
- * `enet_peer_disconnect_now`: send an unsequenced DISCONNECT right away and reset.
+ * `enet_peer_disconnect_now`: send an unsequenced DISCONNECT right away and reset. The
+ * host flushes everything queued, for every peer, as `enet_host_flush` does.
  *
  * @param peer The peer.
  * @param data 32-bit data.
+ * @param now The current time, if known (else the host's last time is used).
  */
-export function disconnectNowPeer(peer: Peer, data: number): void {
+export function disconnectNowPeer(peer: Peer, data: number, now?: number): void {
   if (peer.state === PeerState.DISCONNECTED) return;
   if (peer.state !== PeerState.ZOMBIE && peer.state !== PeerState.DISCONNECTING) {
     resetQueues(peer);
     queueDisconnect(peer, CommandFlag.UNSEQUENCED, data);
-    peer.host.flushQueued();
+    peer.host.flushQueued(now);
   }
+  withdrawConnectEvent(peer);
   resetPeer(peer);
 }

@@ -7,8 +7,11 @@
  * A completed handshake takes the peer straight to CONNECTED with its "connect" event
  * queued, as `enet_host_service` does when it has an event to fill, so packets arriving
  * in the same datagram are accepted. Other events go through the host's dispatch queue
- * as in C ENet: a disconnected peer waits in ZOMBIE (keeping its slot) until its
- * "disconnect" event is polled, and packets wait in the peer's dispatched queue.
+ * as in C ENet: a peer the remote side disconnected waits in ZOMBIE (keeping its slot)
+ * until its "disconnect" event is polled, and packets wait in the peer's dispatched
+ * queue. A timeout or an acknowledged disconnect frees the slot at once and queues its
+ * event directly, as a completed handshake does: the event's `peer` is then the slot,
+ * which a later event of the same batch may show reused by a new connection.
  *
  * @module
  */
@@ -102,19 +105,37 @@ export function notifyConnect(peer: Peer): void {
 }
 
 /**
- * The connection ended: queue a "disconnect" event, or reset silently for a connection
- * the application never saw.
+ * The connection timed out or our disconnect was acknowledged: queue a "disconnect"
+ * event (data 0) and free the slot at once, as `enet_protocol_notify_disconnect` does
+ * when `enet_host_service` has an event to fill, so a CONNECT in the same batch can take
+ * it. A connection the application never saw is reset silently.
  *
  * @param peer The peer.
  * @param reason Reported in the event.
  */
 export function notifyDisconnect(peer: Peer, reason: DisconnectReason): void {
-  if (peer.state >= PeerState.CONNECTION_PENDING) peer.host.recalculateBandwidthLimits = true;
-  if (peer.state !== PeerState.CONNECTING && peer.state < PeerState.CONNECTION_SUCCEEDED) {
-    resetPeer(peer);
-  } else {
-    peer.data = 0;
-    dispatchZombie(peer, reason);
+  const host = peer.host;
+  if (peer.state >= PeerState.CONNECTION_PENDING) host.recalculateBandwidthLimits = true;
+  const seen = peer.state === PeerState.CONNECTING ||
+    peer.state >= PeerState.CONNECTION_SUCCEEDED;
+  resetPeer(peer);
+  if (seen) host.pendingEvents.push({ type: "disconnect", peer, data: 0, reason });
+}
+
+/**
+ * Withdraws the pending "connect" event of the peer's current connection, for a peer
+ * the application resets before it polled that event (C ENet would have handed it out
+ * already). Events of an earlier connection in the same slot stay.
+ *
+ * @param peer The peer being reset.
+ */
+export function withdrawConnectEvent(peer: Peer): void {
+  const events = peer.host.pendingEvents;
+  for (let i = events.length - 1; i >= peer.host.pendingEventsHead; i--) {
+    const event = events[i];
+    if (event.peer !== peer) continue;
+    if (event.type === "connect") events.splice(i, 1);
+    break;
   }
 }
 

@@ -13,6 +13,7 @@ import type { Compressor } from "./compressor.ts";
 import { HostDefault } from "./constants.ts";
 import { DatagramOutput } from "./datagram.ts";
 import { dispatchNextEvent } from "./dispatch.ts";
+import { createDropCounters, type DropListener, type DropReason } from "./drops.ts";
 import { connectPeer } from "./handshake.ts";
 import { sendPacket } from "./outgoing.ts";
 import { Peer } from "./peer.ts";
@@ -117,7 +118,13 @@ export class Host {
     totalReceivedData: 0,
     totalReceivedPackets: 0,
     droppedDatagrams: 0,
+    drops: createDropCounters(),
   };
+  /**
+   * Called for each dropped datagram with the reason it is counted under, or `null`.
+   * For diagnostics: it runs inside `handleDatagram` and must not throw.
+   */
+  onDrop: DropListener | null = null;
   /** Whether datagrams carry C ENet's CRC-32. */
   checksum: boolean;
   /** The compressor for datagram bodies, or `null`. */
@@ -171,6 +178,8 @@ export class Host {
     sentTime: undefined,
     size: 0,
   };
+  /** @internal Why the command being handled was refused, when a limit refused it. */
+  dropReason: DropReason | null = null;
   /** @internal Decompressed datagrams. */
   readonly receiveScratch: Uint8Array = new Uint8Array(HostDefault.RECEIVE_BUFFER_SIZE);
 
@@ -300,7 +309,8 @@ export class Host {
 
   /**
    * Processes a received datagram. Anything malformed is dropped and counted in
-   * `stats.droppedDatagrams`; this never throws on remote input.
+   * `stats.droppedDatagrams` and, by reason, in `stats.drops` (then `onDrop` is
+   * called); this never throws on remote input.
    *
    * @param now The current time.
    * @param from The sender.
@@ -309,12 +319,19 @@ export class Host {
   handleDatagram(now: number, from: PeerAddress, bytes: Uint8Array): void {
     this.#advance(now, true);
     if (bytes.length > HostDefault.RECEIVE_BUFFER_SIZE) {
-      this.stats.droppedDatagrams++;
+      this.#drop("oversized", from);
       return;
     }
     this.stats.totalReceivedData += bytes.length;
     this.stats.totalReceivedPackets++;
-    if (!handleIncomingDatagram(this, from, bytes)) this.stats.droppedDatagrams++;
+    const reason = handleIncomingDatagram(this, from, bytes);
+    if (reason !== null) this.#drop(reason, from);
+  }
+
+  #drop(reason: DropReason, from: PeerAddress): void {
+    this.stats.droppedDatagrams++;
+    this.stats.drops[reason]++;
+    this.onDrop?.(reason, from);
   }
 
   /**
@@ -344,8 +361,12 @@ export class Host {
     sendOutgoingCommands(this, false);
   }
 
-  /** @internal `enet_host_flush` at the last time seen, for `disconnectNow` and friends. */
-  flushQueued(): void {
+  /**
+   * @internal `enet_host_flush` for `disconnectNow` and friends: at `now` when given
+   * (C ENet reads the clock there), else at the last time seen.
+   */
+  flushQueued(now?: number): void {
+    if (now !== undefined) this.#advance(now, false);
     sendOutgoingCommands(this, false);
   }
 

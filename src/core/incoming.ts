@@ -166,7 +166,10 @@ export function queueIncomingCommand(
       return discard;
   }
 
-  if (peer.totalWaitingData >= peer.host.maximumWaitingData) return null;
+  if (peer.totalWaitingData >= peer.host.maximumWaitingData) {
+    peer.host.dropReason = "maximumWaitingData";
+    return null;
+  }
   const packetData = data === null ? new Uint8Array(dataLength) : data.slice(0, dataLength);
   const incoming = new IncomingCommand();
   incoming.commandNumber = commandNumber;

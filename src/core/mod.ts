@@ -16,6 +16,7 @@
 export { Host, type HostOptions } from "./host.ts";
 export { Peer } from "./peer.ts";
 export type { Compressor } from "./compressor.ts";
+export type { DropCounters, DropListener, DropReason } from "./drops.ts";
 export {
   type DisconnectReason,
   type HostEvent,

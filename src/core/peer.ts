@@ -7,6 +7,7 @@
 import type { Acknowledgement, IncomingCommand, OutgoingCommand } from "./commands.ts";
 import type { Channel } from "./channel.ts";
 import { PeerDefault } from "./constants.ts";
+import { withdrawConnectEvent } from "./dispatch.ts";
 import {
   disconnectLaterPeer,
   disconnectNowPeer,
@@ -228,36 +229,47 @@ export class Peer {
 
   /**
    * Asks the remote side to disconnect (`enet_peer_disconnect`); a "disconnect" event
-   * with reason "local" follows once it acknowledges. Queued packets are dropped.
+   * with reason "local" follows once it acknowledges. Queued packets are dropped. A peer
+   * not yet connected is told at once (the host flushes) and reset.
    *
    * @param data 32-bit data for the remote side's event.
+   * @param now The current time, for that flush; default the host's last time.
    */
-  disconnect(data = 0): void {
-    disconnectPeer(this, data >>> 0);
+  disconnect(data = 0, now?: number): void {
+    disconnectPeer(this, data >>> 0, now);
   }
 
   /**
    * Disconnects once all queued outgoing packets are sent and acknowledged
-   * (`enet_peer_disconnect_later`).
+   * (`enet_peer_disconnect_later`); otherwise as `disconnect`.
    *
    * @param data 32-bit data for the remote side's event.
+   * @param now The current time, for the flush of a peer not yet connected.
    */
-  disconnectLater(data = 0): void {
-    disconnectLaterPeer(this, data >>> 0);
+  disconnectLater(data = 0, now?: number): void {
+    disconnectLaterPeer(this, data >>> 0, now);
   }
 
   /**
-   * Disconnects at once (`enet_peer_disconnect_now`): an unsequenced DISCONNECT is queued
-   * as a datagram for the next `pollTransmit`, and the peer is reset. No event follows.
+   * Disconnects at once (`enet_peer_disconnect_now`): the host flushes, so an
+   * unsequenced DISCONNECT (and whatever else was queued, for every peer) waits for the
+   * next `pollTransmit`, and the peer is reset. No event follows, and a "connect" event
+   * of this connection not yet polled is withdrawn.
    *
    * @param data 32-bit data for the remote side's event.
+   * @param now The current time, for the flush; default the host's last time (then
+   *   datagrams for other peers leave stamped in the past).
    */
-  disconnectNow(data = 0): void {
-    disconnectNowPeer(this, data >>> 0);
+  disconnectNow(data = 0, now?: number): void {
+    disconnectNowPeer(this, data >>> 0, now);
   }
 
-  /** Forgets the connection without telling the remote side (`enet_peer_reset`). No event follows. */
+  /**
+   * Forgets the connection without telling the remote side (`enet_peer_reset`). No
+   * event follows, and a "connect" event of this connection not yet polled is withdrawn.
+   */
   reset(): void {
+    withdrawConnectEvent(this);
     resetPeer(this);
   }
 

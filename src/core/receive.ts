@@ -10,6 +10,7 @@ import { CommandFlag, ProtocolCommand, ProtocolLimit } from "../protocol/constan
 import { checksumSeed, verifyChecksum } from "../protocol/crc32.ts";
 import { readHeader } from "../protocol/header.ts";
 import { handleAcknowledge } from "./acknowledge.ts";
+import type { DropReason } from "./drops.ts";
 import { CHECKSUM_SLOT_SIZE, HostDefault } from "./constants.ts";
 import {
   handleBandwidthLimit,
@@ -29,47 +30,59 @@ import {
 } from "./receive_data.ts";
 import { type PeerAddress, PeerState } from "./types.ts";
 
+/** ENet's `ENET_HOST_BROADCAST`: a peer connecting to it adopts the responder's address. */
+const BROADCAST_ADDRESS = "255.255.255.255";
+
 /**
  * Processes one received datagram of at most 4096 bytes.
  *
  * @param host The host; `host.serviceTime` is the current time.
  * @param from The sender.
  * @param bytes The datagram; not kept after the call.
- * @returns False when the datagram was dropped, whole or from some command on.
+ * @returns `null` when it was handled, else why it was dropped, whole or from some
+ * command on.
  */
-export function handleIncomingDatagram(host: Host, from: PeerAddress, bytes: Uint8Array): boolean {
+export function handleIncomingDatagram(
+  host: Host,
+  from: PeerAddress,
+  bytes: Uint8Array,
+): DropReason | null {
   const header = readHeader(bytes, host.headerScratch);
-  if (header === null) return false;
+  if (header === null) return "malformed";
   const headerSize = header.size + (host.checksum ? CHECKSUM_SLOT_SIZE : 0);
-  if (bytes.length < headerSize) return false;
+  if (bytes.length < headerSize) return host.checksum ? "checksum" : "malformed";
 
   let peer: Peer | null = null;
   if (header.peerID !== ProtocolLimit.MAXIMUM_PEER_ID) {
-    if (header.peerID >= host.peers.length) return false;
+    if (header.peerID >= host.peers.length) return "unknownPeer";
     peer = host.peers[header.peerID];
+    const address = peer.address;
     if (
       peer.state === PeerState.DISCONNECTED || peer.state === PeerState.ZOMBIE ||
-      peer.address === null || peer.address.address !== from.address ||
-      peer.address.port !== from.port ||
+      address === null ||
+      ((address.address !== from.address || address.port !== from.port) &&
+        address.address !== BROADCAST_ADDRESS) ||
       (peer.outgoingPeerID < ProtocolLimit.MAXIMUM_PEER_ID &&
         header.sessionID !== peer.incomingSessionID)
     ) {
-      return false;
+      return "unknownPeer";
     }
   }
 
   let data = bytes;
   if (header.compressed) {
     const compressor = host.compressor;
-    if (compressor === null) return false;
+    if (compressor === null) return "decompression";
     const limit = HostDefault.RECEIVE_BUFFER_SIZE - headerSize;
     let original: Uint8Array | null;
     try {
       original = compressor.decompress(bytes.subarray(headerSize), limit);
     } catch {
-      return false;
+      return "decompression";
     }
-    if (original === null || original.length === 0 || original.length > limit) return false;
+    if (original === null || original.length === 0 || original.length > limit) {
+      return "decompression";
+    }
     const scratch = host.receiveScratch;
     scratch.set(bytes.subarray(0, headerSize), 0);
     scratch.set(original, headerSize);
@@ -77,7 +90,15 @@ export function handleIncomingDatagram(host: Host, from: PeerAddress, bytes: Uin
   }
   if (host.checksum) {
     const seed = checksumSeed(header.peerID, peer === null ? 0 : peer.connectID);
-    if (!verifyChecksum(data, headerSize - CHECKSUM_SLOT_SIZE, seed)) return false;
+    if (!verifyChecksum(data, headerSize - CHECKSUM_SLOT_SIZE, seed)) return "checksum";
+  }
+  if (peer !== null) {
+    // As enet_protocol_handle_incoming_commands: a peer we reached through the broadcast
+    // address takes on the address of whoever answered.
+    if (peer.address!.address === BROADCAST_ADDRESS) {
+      peer.address = { address: from.address, port: from.port };
+    }
+    peer.incomingDataTotal += data.length;
   }
   // Whatever this datagram changes (acknowledgements to send, window space freed), the
   // send phase should run next, as it does right after receiving in enet_host_service.
@@ -89,20 +110,23 @@ export function handleIncomingDatagram(host: Host, from: PeerAddress, bytes: Uin
 
   const reader = host.reader;
   reader.reset(data, headerSize, data.length);
+  host.dropReason = null;
   for (;;) {
     const command = reader.next();
-    if (command === null) return !reader.malformed || isZeroPadding(data, reader.offset);
-    if (peer === null && command.command !== ProtocolCommand.CONNECT) return false;
+    if (command === null) {
+      return !reader.malformed || isZeroPadding(data, reader.offset) ? null : "malformed";
+    }
+    if (peer === null && command.command !== ProtocolCommand.CONNECT) return "unknownPeer";
     if (command.command === ProtocolCommand.CONNECT) {
-      if (peer !== null) return false;
+      if (peer !== null) return "rejectedCommand";
       peer = handleConnect(host, from, command);
-      if (peer === null) return false;
+      if (peer === null) return "rejectedCommand";
       host.schedule.mark(peer);
     } else if (!handleCommand(host, peer!, command)) {
-      return false;
+      return host.dropReason ?? "rejectedCommand";
     }
     if (command.flags & CommandFlag.ACKNOWLEDGE) {
-      if (header.sentTime === undefined) return false;
+      if (header.sentTime === undefined) return "malformed";
       switch (peer!.state) {
         case PeerState.DISCONNECTING:
         case PeerState.ACKNOWLEDGING_CONNECT:
@@ -119,6 +143,9 @@ export function handleIncomingDatagram(host: Host, from: PeerAddress, bytes: Uin
           break;
       }
     }
+    // The connection ended with this command (its slot is free again): C ENet ignores
+    // the rest of the datagram, as every later command is refused for a reset peer.
+    if (peer!.state === PeerState.DISCONNECTED) return null;
   }
 }
 

@@ -32,9 +32,12 @@ const UNSEQUENCED_WINDOW_SIZE = PeerDefault.UNSEQUENCED_WINDOW_SIZE;
 
 /** True when the peer may receive `length` payload bytes on `channelID`. */
 function canReceive(peer: Peer, channelID: number, length: number): boolean {
+  if (length > peer.host.maximumPacketSize) {
+    peer.host.dropReason = "maximumPacketSize";
+    return false;
+  }
   return channelID < peer.channelCount &&
-    (peer.state === PeerState.CONNECTED || peer.state === PeerState.DISCONNECT_LATER) &&
-    length <= peer.host.maximumPacketSize;
+    (peer.state === PeerState.CONNECTED || peer.state === PeerState.DISCONNECT_LATER);
 }
 
 /**
@@ -128,12 +131,17 @@ export function handleSendUnsequenced(peer: Peer, command: SendUnsequencedComman
 function fragmentFieldsValid(peer: Peer, command: SendFragmentCommand): boolean {
   const { fragmentCount, fragmentNumber, totalLength, fragmentOffset } = command;
   const fragmentLength = command.data.length;
-  return fragmentCount <= ProtocolLimit.MAXIMUM_FRAGMENT_COUNT &&
+  if (totalLength > peer.host.maximumPacketSize) {
+    peer.host.dropReason = "maximumPacketSize";
+    return false;
+  }
+  const valid = fragmentCount <= ProtocolLimit.MAXIMUM_FRAGMENT_COUNT &&
     fragmentNumber < fragmentCount &&
-    totalLength <= peer.host.maximumPacketSize &&
     totalLength >= fragmentCount &&
     fragmentOffset < totalLength &&
     fragmentLength <= totalLength - fragmentOffset;
+  if (!valid) peer.host.dropReason = "fragment";
+  return valid;
 }
 
 /** Copies a fragment into its packet once; returns true when the packet became complete. */
@@ -196,6 +204,7 @@ export function handleSendFragment(peer: Peer, command: SendFragmentCommand): bo
       found.packet!.data.length !== command.totalLength ||
       found.fragmentCount !== command.fragmentCount
     ) {
+      peer.host.dropReason = "fragment";
       return false;
     }
     start = found;

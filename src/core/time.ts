@@ -89,3 +89,31 @@ export function timeDifference(a: number, b: number): number {
   const d = (a - b) >>> 0;
   return d >= TIME_OVERFLOW ? (b - a) >>> 0 : d;
 }
+
+/**
+ * Milliseconds from `now` until the send phase pings a silent peer: the first time at
+ * which `timeDifference(time, lastReceiveTime) >= pingInterval`, as C ENet tests it.
+ * Differences of a day or more read as negative there, so an interval of a day or more
+ * falls due once a day has passed, or never when even that difference stays below it.
+ *
+ * @param lastReceiveTime When the peer was last heard from (32-bit).
+ * @param pingInterval The peer's ping interval in milliseconds.
+ * @param now The current 32-bit time.
+ * @returns 0 when due, the milliseconds left, or `Infinity` when it never falls due.
+ *
+ * @example A ping interval of 0x7fffffff falls due after a day, not at once
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TIME_OVERFLOW, untilPing } from "./time.ts";
+ *
+ * assert.equal(untilPing(1000, 500, 1200), 300);
+ * assert.equal(untilPing(1000, 0x7fffffff, 1000), TIME_OVERFLOW);
+ * ```
+ */
+export function untilPing(lastReceiveTime: number, pingInterval: number, now: number): number {
+  if (timeDifference(now, lastReceiveTime) >= pingInterval) return 0;
+  const elapsed = (now - lastReceiveTime) >>> 0;
+  if (elapsed >= TIME_OVERFLOW) return Infinity;
+  if (pingInterval < TIME_OVERFLOW) return pingInterval - elapsed;
+  return 2 ** 32 - TIME_OVERFLOW >= pingInterval ? TIME_OVERFLOW - elapsed : Infinity;
+}

@@ -16,7 +16,7 @@ import type { Host } from "./host.ts";
 import { List, type ListNode } from "./list.ts";
 import { hasOutgoingCommands } from "./outgoing.ts";
 import type { Peer } from "./peer.ts";
-import { timeDifference, timeGreaterEqual, timeLess } from "./time.ts";
+import { timeDifference, timeGreaterEqual, timeLess, untilPing } from "./time.ts";
 import { PeerState } from "./types.ts";
 
 const ACK_SIZE = COMMAND_SIZES[ProtocolCommand.ACKNOWLEDGE];
@@ -275,13 +275,13 @@ function updatePacketLoss(host: Host, peer: Peer): void {
  * connected (the two deadlines of the send phase; everything else marks the peer).
  */
 function nextDueAt(host: Host, peer: Peer): number {
-  let deadline: number;
-  if (!peer.sentReliableCommands.isEmpty()) deadline = peer.nextTimeout;
-  else if (peer.state === PeerState.CONNECTED) {
-    deadline = (peer.lastReceiveTime + peer.pingInterval) >>> 0;
-  } else return Infinity;
   const now = host.serviceTime;
-  return host.nowBase + (timeLess(deadline, now) ? 0 : timeDifference(deadline, now));
+  if (!peer.sentReliableCommands.isEmpty()) {
+    const deadline = peer.nextTimeout;
+    return host.nowBase + (timeLess(deadline, now) ? 0 : timeDifference(deadline, now));
+  }
+  if (peer.state !== PeerState.CONNECTED) return Infinity;
+  return host.nowBase + untilPing(peer.lastReceiveTime, peer.pingInterval, now);
 }
 
 /**

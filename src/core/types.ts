@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { DropCounters } from "./drops.ts";
 import type { Peer } from "./peer.ts";
 
 /** A numeric IP address and UDP port. */
@@ -90,6 +91,9 @@ export interface HostStats {
   /**
    * Datagrams dropped whole or in part: oversized, truncated, malformed, bad checksum,
    * undecompressable, for an unknown peer or session, or stopped by a rejected command.
+   * The total of `drops`.
    */
   droppedDatagrams: number;
+  /** The same drops by reason. */
+  readonly drops: DropCounters;
 }

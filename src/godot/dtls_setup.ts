@@ -48,7 +48,8 @@ async function loadDtls(action: string): Promise<DtlsModule> {
     loading = null;
     throw new ENetError(
       "ERR_UNAVAILABLE",
-      `Cannot ${action}: the DTLS library did not load (${(error as Error).message})`,
+      `Cannot ${action}: the optional package werift-dtls (DTLS) did not load, install it ` +
+        `with npm install werift-dtls: ${(error as Error).message}`,
       { cause: error },
     );
   }

@@ -15,8 +15,9 @@ import {
   type DtlsClientSetupOptions,
 } from "./dtls_setup.ts";
 import type { ENetPacketPeer } from "./enet_packet_peer.ts";
+import { dropStatisticsOf, type ENetDropStatistics } from "./drop_statistics.ts";
 import { ENetError } from "./errors.ts";
-import type { ENetEvent, ServiceResult } from "./events.ts";
+import type { ENetEvent, ServiceOptions, ServiceResult } from "./events.ts";
 import {
   bindUdp,
   checkBind,
@@ -28,7 +29,13 @@ import { HostSession } from "./host_session.ts";
 import { ENetConnectionConstants } from "./static_constants.ts";
 import { popHostStatistic } from "./statistics.ts";
 import type { TLSOptions } from "./tls_options.ts";
-import { checkChannelCount, checkInteger, checkTimeout } from "./validate.ts";
+import {
+  checkChannelCount,
+  checkInteger,
+  checkSignal,
+  checkTimeout,
+  type PacketData,
+} from "./validate.ts";
 
 /**
  * Godot's `ENetConnection`: an ENet host that connects to and accepts peers. Methods
@@ -43,6 +50,10 @@ import { checkChannelCount, checkInteger, checkTimeout } from "./validate.ts";
  * ENet over DTLS (Godot's extension, `dtlsServerSetup` / `dtlsClientSetup`) loads the
  * DTLS library on the first setup. A pending `service()` resolves `EVENT_NONE` while
  * the host switches over to DTLS; iterators continue.
+ *
+ * A host keeps its socket open, and with it the process alive, until `destroy()`:
+ * destroy every host you create, or declare the connection with `await using` (it is
+ * `AsyncDisposable`) so the host is destroyed when the scope ends.
  *
  * @example Connect a client to a server on loopback
  * ```ts
@@ -75,6 +86,8 @@ export class ENetConnection extends ENetConnectionConstants {
 
   /**
    * Creates a host on a random port of every interface (dual-stack where possible).
+   * Await it before using the connection; the host's socket keeps the process alive
+   * until `destroy()` (or the end of an `await using` scope).
    *
    * @param maxPeers Peer slots, 1 to 4095.
    * @param maxChannels Channels per peer, 0 (meaning 255) to 255.
@@ -132,6 +145,16 @@ export class ENetConnection extends ENetConnectionConstants {
   }
 
   /**
+   * `await using connection = new ENetConnection()` destroys the host when the scope
+   * ends, as {@linkcode ENetConnection.destroy}.
+   *
+   * @returns Resolves once the port is free again.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.destroy();
+  }
+
+  /**
    * Starts connecting to a remote host. Numeric addresses connect at once (the peer is
    * in `getPeers()` when this returns); host names are looked up first.
    *
@@ -161,15 +184,17 @@ export class ENetConnection extends ENetConnectionConstants {
    *
    * @param timeout Milliseconds to wait; 0 checks without waiting (it still lets
    *   pending I/O in, so a `service(0)` loop cannot starve the socket).
+   * @param options `signal`: aborting it ends the wait with `[EVENT_NONE, null, 0, 0]`.
    * @returns `[type, peer, data, channel]`; `[EVENT_NONE, null, 0, 0]` when the time is
-   *   up; `EVENT_ERROR` if the socket failed.
+   *   up or the signal aborted; `EVENT_ERROR` if the socket failed. Checking `type`
+   *   narrows `peer` to non-null for connect, disconnect and receive events.
    * @throws {ENetError} `ERR_UNCONFIGURED` without a host.
    */
-  service(timeout = 0): Promise<ServiceResult> {
+  service(timeout = 0, options?: ServiceOptions): Promise<ServiceResult> {
     try {
       const session = this.#require("service");
       checkTimeout("service", timeout);
-      return session.service(timeout);
+      return session.service(timeout, checkSignal("service", options));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -213,11 +238,14 @@ export class ENetConnection extends ENetConnectionConstants {
    * Receive events carry their packet (it is not queued on the peer). It shares one
    * queue with `service()`: each event goes to exactly one of them.
    *
+   * @param options `signal`: aborting it ends the iterator (a pending `next()` resolves
+   *   done; no event is lost).
    * @returns The iterator.
    * @throws {ENetError} `ERR_UNCONFIGURED` without a host.
    */
-  events(): AsyncIterableIterator<ENetEvent> {
-    return this.#require("iterate events").iterate();
+  events(options?: ServiceOptions): AsyncIterableIterator<ENetEvent> {
+    const session = this.#require("iterate events");
+    return session.iterate(checkSignal("iterate events", options));
   }
 
   /**
@@ -258,10 +286,10 @@ export class ENetConnection extends ENetConnectionConstants {
    * Queues a packet to every connected peer.
    *
    * @param channel The channel, below `getMaxChannels()`.
-   * @param packet The payload (copied).
+   * @param packet The payload: any `ArrayBufferView` or `ArrayBuffer` (copied).
    * @param flags A combination of `ENetPacketPeer.FLAG_*`.
    */
-  broadcast(channel: number, packet: Uint8Array, flags: number): void {
+  broadcast(channel: number, packet: PacketData, flags: number): void {
     this.#require("broadcast").broadcast(channel, packet, flags);
   }
 
@@ -372,6 +400,18 @@ export class ENetConnection extends ENetConnectionConstants {
   }
 
   /**
+   * The datagrams the host dropped, by reason (an extension): a peer with another
+   * compression mode counts under `decompression`, another checksum setting under
+   * `checksum`, and limit hits under `maximumPacketSize`, `maximumWaitingData` and
+   * `fragment`. The `onDrop` option of `createHost` names each drop as it happens.
+   *
+   * @returns A frozen snapshot of the counters, with their `total`.
+   */
+  getDropStatistics(): ENetDropStatistics {
+    return dropStatisticsOf(this.#require("get drop statistics").host);
+  }
+
+  /**
    * The largest channel count incoming peers may use.
    *
    * @returns 1 to 255.
@@ -415,9 +455,9 @@ export class ENetConnection extends ENetConnectionConstants {
    *
    * @param address A numeric IP address or a host name.
    * @param port The destination port, 1 to 65535.
-   * @param packet The bytes (copied).
+   * @param packet The bytes: any `ArrayBufferView` or `ArrayBuffer` (copied).
    */
-  async socketSend(address: string, port: number, packet: Uint8Array): Promise<void> {
+  async socketSend(address: string, port: number, packet: PacketData): Promise<void> {
     await this.#require("send on socket").sendRaw(address, port, packet);
   }
 
@@ -452,7 +492,10 @@ export class ENetConnection extends ENetConnectionConstants {
     if (this.#session === null) {
       throw new ENetError(
         "ERR_UNCONFIGURED",
-        `Cannot ${action}: the connection has no host (call createHost or createHostBound first)`,
+        this.#creating === null
+          ? `Cannot ${action}: the connection has no host (call createHost or createHostBound first)`
+          : `Cannot ${action}: the host is still being created (await createHost or ` +
+            `createHostBound before using the connection)`,
       );
     }
     return this.#session;

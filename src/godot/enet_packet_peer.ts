@@ -4,13 +4,21 @@
  * @module
  */
 
+import type { Host } from "../core/host.ts";
 import type { Peer } from "../core/peer.ts";
 import type { Packet } from "../core/types.ts";
 import { MAX_PACKET_SIZE, PacketFlags, PeerState, type PeerStatistic } from "./constants.ts";
 import { ENetError } from "./errors.ts";
 import { ENetPacketPeerConstants } from "./static_constants.ts";
 import { peerStatisticKey } from "./statistics.ts";
-import { checkData, checkFlags, checkInteger, checkPacket, checkUint32 } from "./validate.ts";
+import {
+  checkData,
+  checkFlags,
+  checkInteger,
+  checkPacket,
+  checkUint32,
+  type PacketData,
+} from "./validate.ts";
 
 /** The token `ENetConnection` passes to create peers; users get peers from it. */
 export const PEER_TOKEN: unique symbol = Symbol("ENetPacketPeer");
@@ -18,18 +26,29 @@ export const PEER_TOKEN: unique symbol = Symbol("ENetPacketPeer");
 /** Called after a peer method changed the host, so the driver flushes at the end of the turn. */
 export type ChangeListener = () => void;
 
+/** The connection's clock, in milliseconds: what the host's driver calls now. */
+export type Clock = () => number;
+
 /**
  * Called once when a peer becomes inactive (Godot's `disconnect_peer` socket hook: a
  * DTLS server forgets the session with that address).
  */
 export type DetachListener = (address: string, port: number) => void;
 
-const STATE_NAMES = Object.keys(PeerState);
+/**
+ * What `ENetPacketPeer.send()` and `putPacket()` return, as Godot's `Error` names:
+ * `"OK"` when the packet was queued, `"FAILED"` when the peer is not connected
+ * (connecting, or disconnecting: ENet's `enet_peer_send` refuses), `"ERR_UNCONFIGURED"`
+ * when the peer is no longer active.
+ */
+export type SendResult = "OK" | "FAILED" | "ERR_UNCONFIGURED";
 
 /** Queues a received packet on a peer (used by `ENetConnection.service`). */
 export let queuePacket: (peer: ENetPacketPeer, packet: Packet) => void;
 /** Detaches a peer from its core peer: it becomes inactive (used by `ENetConnection`). */
 export let detachPeer: (peer: ENetPacketPeer) => void;
+/** Notes a peer's connect event: its channel count is final (used by `ENetConnection`). */
+export let noteConnected: (peer: ENetPacketPeer) => void;
 
 /**
  * One peer of an `ENetConnection`: a remote host connected, connecting or
@@ -38,9 +57,14 @@ export let detachPeer: (peer: ENetPacketPeer) => void;
  *
  * Once a peer disconnects (a DISCONNECT event, `peerDisconnectNow()`, `reset()` or the
  * connection's `destroy()`) it is inactive: `isActive()` is false, `getState()` is
- * `STATE_DISCONNECTED`, and methods that act on the connection throw `ENetError`
- * `ERR_UNCONFIGURED`. Unlike Godot, its remote address and port stay readable, and so
- * do packets queued before the disconnect.
+ * `STATE_DISCONNECTED`, `send()` and `putPacket()` return `"ERR_UNCONFIGURED"`, and
+ * the other methods that act on the connection throw `ENetError` `ERR_UNCONFIGURED`.
+ * Unlike Godot, its remote address and port stay readable, and so do packets queued
+ * before the disconnect.
+ *
+ * Sending never throws for the peer's state, so a tick loop over `getPeers()` survives
+ * a peer that is connecting or disconnecting: `send()` returns `"FAILED"` for it, as
+ * Godot's `send` does.
  *
  * @example Send to a peer and read its packets
  * ```ts
@@ -58,9 +82,12 @@ export let detachPeer: (peer: ENetPacketPeer) => void;
  *     connected = (await client.service(20))[0] === ENetConnection.EVENT_CONNECT;
  *   }
  *   peer.send(0, new TextEncoder().encode("hi"), ENetPacketPeer.FLAG_RELIABLE);
- *   let [type, from] = await server.service(20);
- *   while (type !== ENetConnection.EVENT_RECEIVE) [type, from] = await server.service(20);
- *   console.assert(new TextDecoder().decode(from!.getPacket()) === "hi");
+ *   for (;;) {
+ *     const [type, from] = await server.service(20);
+ *     if (type !== ENetConnection.EVENT_RECEIVE) continue;
+ *     console.assert(new TextDecoder().decode(from.getPacket()) === "hi"); // `from` is not null
+ *     break;
+ *   }
  * } finally {
  *   await client.destroy();
  *   await server.destroy();
@@ -77,28 +104,41 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
       peer.#peer = null;
       peer.#detached?.(peer.#address, peer.#port);
     };
+    noteConnected = (peer) => {
+      if (peer.#peer !== null) peer.#active("note connect");
+    };
   }
 
   #peer: Peer | null;
+  /** The connection's id: a slot the core freed and reused carries another. */
+  #connectID: number;
   #changed: ChangeListener;
   #detached: DetachListener | undefined;
+  #clock: Clock | undefined;
   #queue: Packet[] = [];
+  /** The channel count negotiated, kept when ENet frees the channels on disconnect. */
+  #channels: number;
+  /** The host, kept for the packet size limit once the peer is inactive. */
+  #host: Host;
   #address: string;
   #port: number;
 
   /**
    * Not for users: peers come from `ENetConnection`.
    *
+   * @internal
    * @param token `ENetConnection`'s private token.
    * @param peer The core peer.
    * @param changed Called after each change to the host.
    * @param detached Called once when the peer becomes inactive.
+   * @param clock The connection's clock, for the flush of a disconnect.
    */
   constructor(
     token: typeof PEER_TOKEN,
     peer: Peer,
     changed: ChangeListener,
     detached?: DetachListener,
+    clock?: Clock,
   ) {
     super();
     if (token !== PEER_TOKEN) {
@@ -107,20 +147,27 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
       );
     }
     this.#peer = peer;
+    this.#connectID = peer.connectID;
     this.#changed = changed;
     this.#detached = detached;
+    this.#clock = clock;
     this.#address = peer.address?.address ?? "";
     this.#port = peer.address?.port ?? 0;
+    this.#channels = peer.channelCount;
+    this.#host = peer.host;
     peer.userData = this;
   }
 
   /**
-   * The number of channels allocated with this peer.
+   * The number of channels negotiated with this peer. It stays the same while the peer
+   * disconnects, until the peer becomes inactive (ENet frees a disconnecting peer's
+   * channels at once, and Godot then returns 0).
    *
    * @returns 1 to 255.
    */
   getChannels(): number {
-    return this.#active("get channels").channelCount;
+    this.#active("get channels");
+    return this.#channels;
   }
 
   /**
@@ -165,7 +212,8 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    * @returns A `PeerState` value; `STATE_DISCONNECTED` once inactive.
    */
   getState(): PeerState {
-    return this.#peer === null ? PeerState.STATE_DISCONNECTED : this.#peer.state as PeerState;
+    const peer = this.#current();
+    return peer === null ? PeerState.STATE_DISCONNECTED : peer.state as PeerState;
   }
 
   /**
@@ -185,7 +233,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    * @returns `false` once the peer disconnected, was reset, or its host destroyed.
    */
   isActive(): boolean {
-    return this.#peer !== null;
+    return this.#current() !== null;
   }
 
   /**
@@ -196,7 +244,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    */
   peerDisconnect(data = 0): void {
     const value = checkData("disconnect peer", data);
-    this.#active("disconnect peer").disconnect(value);
+    this.#active("disconnect peer").disconnect(value, this.#clock?.());
     this.#changed();
   }
 
@@ -207,7 +255,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    */
   peerDisconnectLater(data = 0): void {
     const value = checkData("disconnect peer later", data);
-    this.#active("disconnect peer later").disconnectLater(value);
+    this.#active("disconnect peer later").disconnectLater(value, this.#clock?.());
     this.#changed();
   }
 
@@ -219,7 +267,7 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
    */
   peerDisconnectNow(data = 0): void {
     const value = checkData("disconnect peer now", data);
-    this.#active("disconnect peer now").disconnectNow(value);
+    this.#active("disconnect peer now").disconnectNow(value, this.#clock?.());
     detachPeer(this);
     this.#changed();
   }
@@ -252,21 +300,27 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
   }
 
   /**
-   * Queues a packet to the peer on a channel; it leaves at the end of this turn.
+   * Queues a packet to the peer on a channel; it leaves at the end of this turn. As in
+   * Godot, a peer that is not connected is reported by the result, not thrown, so a
+   * loop over `getPeers()` carries on past a peer that is connecting or disconnecting.
    *
    * @param channel The channel, from 0 to `getChannels() - 1`.
-   * @param packet The payload (copied).
+   * @param packet The payload: any `ArrayBufferView` (its bytes) or `ArrayBuffer`
+   *   (copied).
    * @param flags `FLAG_RELIABLE`, `FLAG_UNSEQUENCED`, `FLAG_UNRELIABLE_FRAGMENT` or a
    *   combination; 0 sends unreliable and sequenced.
-   * @throws {ENetError} `ERR_UNCONFIGURED` if the peer is inactive, `FAILED` if it is
-   *   not connected yet (ENet only sends to connected peers).
+   * @returns `"OK"` once queued; `"FAILED"` if the peer is not connected (connecting,
+   *   or disconnecting: ENet only sends to connected peers); `"ERR_UNCONFIGURED"` if it
+   *   is inactive.
+   * @throws {RangeError} For a channel outside the negotiated count, unknown flags or a
+   *   packet over the size limit.
+   * @throws {TypeError} For arguments of the wrong type.
    */
-  send(channel: number, packet: Uint8Array, flags: number): void {
-    const peer = this.#active("send packet");
-    checkInteger("send packet", "channel", channel, 0, peer.channelCount - 1);
-    checkPacket("send packet", packet, peer.host.maximumPacketSize);
+  send(channel: number, packet: PacketData, flags: number): SendResult {
+    checkInteger("send packet", "channel", channel, 0, this.#channelLimit() - 1);
+    const data = checkPacket("send packet", packet, this.#host.maximumPacketSize);
     checkFlags("send packet", flags);
-    this.#sendChecked(peer, channel, packet, flags);
+    return this.#sendChecked(channel, data, flags);
   }
 
   /**
@@ -286,12 +340,12 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
   /**
    * Sends a packet reliably on channel 0 (Godot's `PacketPeer.put_packet`).
    *
-   * @param buffer The payload (copied).
+   * @param buffer The payload: any `ArrayBufferView` or `ArrayBuffer` (copied).
+   * @returns As {@linkcode ENetPacketPeer.send}.
    */
-  putPacket(buffer: Uint8Array): void {
-    const peer = this.#active("put packet");
-    checkPacket("put packet", buffer, peer.host.maximumPacketSize);
-    this.#sendChecked(peer, 0, buffer, PacketFlags.FLAG_RELIABLE);
+  putPacket(buffer: PacketData): SendResult {
+    const data = checkPacket("put packet", buffer, this.#host.maximumPacketSize);
+    return this.#sendChecked(0, data, PacketFlags.FLAG_RELIABLE);
   }
 
   /**
@@ -351,21 +405,38 @@ export class ENetPacketPeer extends ENetPacketPeerConstants {
     this.#changed();
   }
 
-  #sendChecked(peer: Peer, channel: number, data: Uint8Array, flags: number): void {
-    if (peer.state !== PeerState.STATE_CONNECTED) {
-      throw new ENetError(
-        "FAILED",
-        `Cannot send packet: the peer is not connected (${STATE_NAMES[peer.state]})`,
-      );
-    }
+  #sendChecked(channel: number, data: Uint8Array, flags: number): SendResult {
+    const peer = this.#current();
+    if (peer === null) return "ERR_UNCONFIGURED";
+    if (peer.state !== PeerState.STATE_CONNECTED) return "FAILED";
     peer.send(channel, { data, flags });
     this.#changed();
+    return "OK";
+  }
+
+  /** The negotiated channel count, refreshed while the core peer still has channels. */
+  #channelLimit(): number {
+    const peer = this.#current();
+    if (peer !== null && peer.channelCount !== 0) this.#channels = peer.channelCount;
+    return this.#channels;
   }
 
   #active(action: string): Peer {
-    if (this.#peer === null) {
+    const peer = this.#current();
+    if (peer === null) {
       throw new ENetError("ERR_UNCONFIGURED", `Cannot ${action}: the peer is not active`);
     }
-    return this.#peer;
+    if (peer.channelCount !== 0) this.#channels = peer.channelCount;
+    return peer;
+  }
+
+  /**
+   * The core peer while it still carries this connection. A timeout or an acknowledged
+   * disconnect frees the slot before its event is handed out, and a new connection may
+   * take it: this peer must not act on that one.
+   */
+  #current(): Peer | null {
+    const peer = this.#peer;
+    return peer !== null && peer.connectID === this.#connectID ? peer : null;
   }
 }

@@ -9,9 +9,11 @@ import type { DtlsError } from "../dtls/errors.ts";
 import { EventType } from "./constants.ts";
 import {
   type ChangeListener,
+  type Clock,
   type DetachListener,
   detachPeer,
   ENetPacketPeer,
+  noteConnected,
   PEER_TOKEN,
 } from "./enet_packet_peer.ts";
 import type { ConnectionEvent } from "./event_host.ts";
@@ -20,13 +22,28 @@ import type { ConnectionEvent } from "./event_host.ts";
  * What `ENetConnection.service()` resolves to, as Godot's 4-element array:
  * `[type, peer, data, channel]`. `peer` is `null` for `EVENT_NONE` and `EVENT_ERROR`;
  * `data` is the 32-bit connect or disconnect data; `channel` the receive channel.
+ *
+ * A union of tuples told apart by `type`: once `type` is checked, `peer` has its type
+ * (`const [type, peer] = await connection.service(); if (type === EVENT_RECEIVE)
+ * peer.getPacket();` needs no `!`).
  */
-export type ServiceResult = [
-  type: EventType,
-  peer: ENetPacketPeer | null,
-  data: number,
-  channel: number,
-];
+export type ServiceResult =
+  | [type: typeof EventType.EVENT_NONE, peer: null, data: 0, channel: 0]
+  | [type: typeof EventType.EVENT_ERROR, peer: null, data: 0, channel: 0]
+  | [type: typeof EventType.EVENT_CONNECT, peer: ENetPacketPeer, data: number, channel: 0]
+  | [type: typeof EventType.EVENT_DISCONNECT, peer: ENetPacketPeer, data: number, channel: 0]
+  | [type: typeof EventType.EVENT_RECEIVE, peer: ENetPacketPeer, data: 0, channel: number];
+
+/** Options of `ENetConnection.service()` and `ENetConnection.events()`. */
+export interface ServiceOptions {
+  /**
+   * Ends the wait when aborted: a pending `service()` resolves
+   * `[EVENT_NONE, null, 0, 0]` (as when its time is up) and an iterator ends. No event
+   * is lost: one that was not handed out stays queued for the next call. An already
+   * aborted signal takes no event.
+   */
+  readonly signal?: AbortSignal;
+}
 
 /** A peer connected (`EVENT_CONNECT`). */
 export interface ENetConnectEvent {
@@ -90,6 +107,7 @@ export type ENetEvent = ENetConnectEvent | ENetDisconnectEvent | ENetReceiveEven
  * @param peers The connection's peer list, updated in place.
  * @param changed The change listener new peers get.
  * @param detached The detach listener new peers get.
+ * @param clock The clock new peers get.
  * @returns The Godot event, or `null` for `EVENT_ERROR`.
  *
  * @example An event for an unknown peer is an error
@@ -107,6 +125,7 @@ export function adoptEvent(
   peers: ENetPacketPeer[],
   changed: ChangeListener,
   detached?: DetachListener,
+  clock?: Clock,
 ): ENetEvent | null {
   if (event.type === "dtls-failure") {
     const { peer, error } = event;
@@ -119,8 +138,10 @@ export function adoptEvent(
     case "connect": {
       let peer = wrapper;
       if (peer === null) {
-        peer = new ENetPacketPeer(PEER_TOKEN, event.peer, changed, detached);
+        peer = new ENetPacketPeer(PEER_TOKEN, event.peer, changed, detached, clock);
         peers.push(peer);
+      } else {
+        noteConnected(peer);
       }
       return { type: EventType.EVENT_CONNECT, peer, data: event.data, channel: 0 };
     }

@@ -15,6 +15,7 @@ import { EventType } from "./constants.ts";
 import { SessionDtls } from "./dtls_setup.ts";
 import {
   type ChangeListener,
+  type Clock,
   type DetachListener,
   detachPeer,
   ENetPacketPeer,
@@ -33,6 +34,7 @@ import {
   checkPacket,
   checkRemote,
   checkUint32,
+  type PacketData,
 } from "./validate.ts";
 
 /** The largest UDP payload over IPv4 (65535 minus the IP and UDP headers). */
@@ -78,6 +80,8 @@ export class HostSession {
   };
   /** Some peer in `peers` may have become inactive since the last prune. */
   #stale = false;
+  /** Given to every peer: the driver's clock, for the flush of a disconnect. */
+  #clock: Clock = () => this.#driver.now();
 
   /**
    * Starts driving a host.
@@ -167,7 +171,13 @@ export class HostSession {
         cause: error,
       });
     }
-    const wrapper = new ENetPacketPeer(PEER_TOKEN, peer, this.#changed, this.#detached);
+    const wrapper = new ENetPacketPeer(
+      PEER_TOKEN,
+      peer,
+      this.#changed,
+      this.#detached,
+      this.#clock,
+    );
     this.peers.push(wrapper);
     return wrapper;
   }
@@ -319,15 +329,15 @@ export class HostSession {
    * `ENetConnection.broadcast`: queues a packet to every connected peer.
    *
    * @param channel The channel, below the host's channel limit.
-   * @param packet The payload (copied).
+   * @param packet The payload, any `ArrayBufferView` or `ArrayBuffer` (copied).
    * @param flags A combination of `ENetPacketPeer.FLAG_*`.
    */
-  broadcast(channel: number, packet: Uint8Array, flags: number): void {
+  broadcast(channel: number, packet: PacketData, flags: number): void {
     const host = this.host;
     checkInteger("broadcast", "channel", channel, 0, host.channelCountLimit - 1);
-    checkPacket("broadcast", packet, host.maximumPacketSize);
+    const data = checkPacket("broadcast", packet, host.maximumPacketSize);
     checkFlags("broadcast", flags);
-    host.broadcast(channel, { data: packet, flags });
+    host.broadcast(channel, { data, flags });
     this.#driver.scheduleFlush();
   }
 
@@ -336,16 +346,17 @@ export class HostSession {
    *
    * @param address A numeric address or a host name the socket can reach.
    * @param port The remote port.
-   * @param packet The bytes (copied), at most 65507.
+   * @param packet The bytes, any `ArrayBufferView` or `ArrayBuffer` (copied), at most
+   *   65507.
    * @returns Resolves once the datagram was handed to the socket.
    * @throws {ENetError} `ERR_CANT_RESOLVE` when the name does not resolve.
    */
-  async sendRaw(address: string, port: number, packet: Uint8Array): Promise<void> {
+  async sendRaw(address: string, port: number, packet: PacketData): Promise<void> {
     const action = "send on socket";
     checkRemote(action, address, port);
-    checkPacket(action, packet, MAX_UDP_PAYLOAD);
+    const data = checkPacket(action, packet, MAX_UDP_PAYLOAD);
     const ip = await resolveAddress(action, address, this.#reach());
-    await this.#driver.sendRaw(ip, port, packet);
+    await this.#driver.sendRaw(ip, port, data);
   }
 
   /** Drops the peers that became inactive from {@linkcode HostSession.peers}. */
@@ -376,7 +387,7 @@ export class HostSession {
   }
 
   #adopt(event: ConnectionEvent): ENetEvent | null {
-    return adoptEvent(event, this.peers, this.#changed, this.#detached);
+    return adoptEvent(event, this.peers, this.#changed, this.#detached, this.#clock);
   }
 
   #adoptPruned(event: ConnectionEvent): ENetEvent | null {
@@ -389,6 +400,6 @@ export class HostSession {
     const adopted = this.#adoptPruned(event);
     if (adopted === null) return [EventType.EVENT_ERROR, null, 0, 0];
     if (event.type === "receive") queuePacket(adopted.peer, event.packet);
-    return [adopted.type, adopted.peer, adopted.data, adopted.channel];
+    return [adopted.type, adopted.peer, adopted.data, adopted.channel] as ServiceResult;
   }
 }

@@ -9,6 +9,7 @@ import { isNumericAddress } from "../../adapters/address.ts";
 import { openUdpTransport } from "../../adapters/mod.ts";
 import type { DatagramTransport } from "../../adapters/transport.ts";
 import { Host } from "../core/host.ts";
+import { debugDropsRequested, type ENetDropListener, watchDrops } from "./drop_statistics.ts";
 import { ENetError } from "./errors.ts";
 import { checkChannelCount, checkInteger, checkUint32 } from "./validate.ts";
 
@@ -19,6 +20,13 @@ export interface ENetHostOptions {
    * Both ends must agree; Godot never enables it. Default `false`.
    */
   checksum?: boolean;
+  /**
+   * Called for each datagram the host drops, with the reason and its likely cause
+   * ("datagram failed decompression: does the peer use the same compression mode?").
+   * For diagnostics; `getDropStatistics()` counts drops either way. Setting the
+   * environment variable `ENET_DEBUG=drops` also logs them to `console.warn`.
+   */
+  onDrop?: ENetDropListener;
   /**
    * Runs the host over this transport instead of binding a UDP socket (a
    * `MemoryNetwork` endpoint, a DTLS wrapper, ...). Only for `createHost`; the
@@ -55,7 +63,19 @@ export function createCoreHost(args: HostArguments, options: ENetHostOptions): H
   const incomingBandwidth = checkUint32(ACTION, "inBandwidth", args[2]);
   const outgoingBandwidth = checkUint32(ACTION, "outBandwidth", args[3]);
   const checksum = options.checksum === true;
-  return new Host({ peerCount, channelLimit, incomingBandwidth, outgoingBandwidth, checksum });
+  const onDrop = options.onDrop;
+  if (onDrop !== undefined && typeof onDrop !== "function") {
+    throw new TypeError(`Cannot ${ACTION}: onDrop is not a function`);
+  }
+  const host = new Host({
+    peerCount,
+    channelLimit,
+    incomingBandwidth,
+    outgoingBandwidth,
+    checksum,
+  });
+  watchDrops(host, onDrop, debugDropsRequested());
+  return host;
 }
 
 /**

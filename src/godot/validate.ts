@@ -138,31 +138,58 @@ export function checkFlags(action: string, flags: unknown): number {
 }
 
 /**
- * Checks that a packet is a `Uint8Array` of at most `maxSize` bytes.
+ * The bytes a packet may be given as: any `ArrayBufferView` (`Uint8Array`, `DataView`,
+ * `Uint16Array`, a Node `Buffer`...) stands for the bytes it views; an `ArrayBuffer`
+ * for all of its bytes.
+ */
+export type PacketData = ArrayBufferView | ArrayBuffer;
+
+const toTag = Object.prototype.toString;
+
+/**
+ * Checks a packet and returns its bytes as a `Uint8Array` over the same memory (no copy):
+ * the packet itself when it is a `Uint8Array`, else a view of the bytes of an
+ * `ArrayBufferView` or of a whole `ArrayBuffer`. At most `maxSize` bytes.
  *
  * @param action What was being done.
  * @param packet The packet.
  * @param maxSize The largest size allowed.
- * @returns `packet`.
+ * @returns The packet's bytes.
  *
- * @example Reject a string
+ * @example Take the bytes of any view, reject a string
  * ```ts
  * import assert from "node:assert/strict";
  * import { checkPacket } from "./validate.ts";
  *
+ * assert.deepEqual(checkPacket("send packet", new Uint16Array([0x0201]), 100), new Uint8Array([1, 2]));
  * assert.throws(() => checkPacket("send packet", "hello", 100), TypeError);
  * ```
  */
 export function checkPacket(action: string, packet: unknown, maxSize: number): Uint8Array {
-  if (!(packet instanceof Uint8Array)) {
-    throw new TypeError(`Cannot ${action}: the packet is not a Uint8Array`);
-  }
-  if (packet.length > maxSize) {
-    throw new RangeError(
-      `Cannot ${action}: the packet has ${packet.length} bytes, over the maximum of ${maxSize}`,
+  let bytes: Uint8Array;
+  if (packet instanceof Uint8Array) {
+    bytes = packet;
+  } else if (ArrayBuffer.isView(packet)) {
+    bytes = new Uint8Array(packet.buffer, packet.byteOffset, packet.byteLength);
+  } else if (toTag.call(packet) === "[object ArrayBuffer]") {
+    bytes = new Uint8Array(packet as ArrayBuffer);
+  } else {
+    throw new TypeError(
+      `Cannot ${action}: the packet is not an ArrayBufferView or ArrayBuffer (${typeName(packet)})`,
     );
   }
-  return packet;
+  if (bytes.length > maxSize) {
+    throw new RangeError(
+      `Cannot ${action}: the packet has ${bytes.length} bytes, over the maximum of ${maxSize}`,
+    );
+  }
+  return bytes;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  return (value as object).constructor?.name ?? "object";
 }
 
 /**
@@ -188,6 +215,33 @@ export function checkTimeout(action: string, timeout: unknown): number {
     throw new RangeError(`Cannot ${action}: timeout ${timeout} is not a number of ms >= 0`);
   }
   return timeout;
+}
+
+/**
+ * Checks the options of `service()` and `events()` and returns their signal.
+ *
+ * @param action What was being done.
+ * @param options The options, or `undefined`.
+ * @returns The `AbortSignal`, or `undefined` when none was given.
+ *
+ * @example Reject a signal that is not an AbortSignal
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkSignal } from "./validate.ts";
+ *
+ * const { signal } = new AbortController();
+ * assert.equal(checkSignal("service", { signal }), signal);
+ * assert.throws(() => checkSignal("service", { signal: true }), TypeError);
+ * ```
+ */
+export function checkSignal(action: string, options: unknown): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`Cannot ${action}: options is not an object`);
+  }
+  const signal = (options as { signal?: unknown }).signal;
+  if (signal === undefined || signal instanceof AbortSignal) return signal;
+  throw new TypeError(`Cannot ${action}: options.signal is not an AbortSignal`);
 }
 
 /**

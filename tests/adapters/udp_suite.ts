@@ -238,6 +238,27 @@ export function udpSuite(name: string, open: Opener, pull: boolean): void {
       }
     });
 
+    test("may send to a broadcast address, as C ENet's sockets (SO_BROADCAST)", async () => {
+      const a = await open({ address: "127.0.0.1" });
+      const b = await open({ address: "127.0.0.1" });
+      try {
+        const reader = b.readable.getReader();
+        const port = b.localAddress.port;
+        // The loopback network's broadcast address: refused (EACCES) without
+        // SO_BROADCAST, and it never leaves the machine.
+        a.send!({ data: new Uint8Array([1]), address: "127.255.255.255", port });
+        a.send!({ data: new Uint8Array([2]), address: "127.0.0.1", port });
+        // Sends complete in order: once the second arrives, the first has been judged.
+        const [got] = await readN(reader, 1);
+        assert.deepEqual([...got.data], [2]);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.equal(a.stats!.sendErrors, 0);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+
     test("close() ends the reader, rejects writes and frees the port", async () => {
       const a = await open({ address: "127.0.0.1" });
       const { port } = a.localAddress;

@@ -62,13 +62,14 @@ export class Child {
    *
    * @param script See {@linkcode commandFor}.
    * @param args Arguments.
+   * @param env More environment variables.
    */
-  constructor(script: string, args: readonly string[]) {
+  constructor(script: string, args: readonly string[], env: Record<string, string> = {}) {
     const [exe, argv] = commandFor(script, args);
     this.#proc = spawn(exe, argv, {
       cwd: repoRoot,
       stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, NO_COLOR: "1" },
+      env: { ...process.env, NO_COLOR: "1", ...env },
     });
     this.#proc.stdout!.setEncoding("utf8").on("data", (s: string) => {
       this.stdout += s;
@@ -221,13 +222,15 @@ export async function run(
  *
  * @param args More `serve` arguments.
  * @param listening What to wait for on stdout instead (group 1: the port).
+ * @param env More environment variables for the server.
  * @returns The running server and its port.
  */
 export async function startServer(
   args: readonly string[],
   listening?: RegExp,
+  env: Record<string, string> = {},
 ): Promise<{ server: Child; port: number }> {
-  const server = new Child("cli", ["serve", "--port", "0", "--bind", "127.0.0.1", ...args]);
+  const server = new Child("cli", ["serve", "--port", "0", "--bind", "127.0.0.1", ...args], env);
   try {
     const match = listening !== undefined
       ? await server.waitFor(listening)

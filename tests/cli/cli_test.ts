@@ -183,4 +183,44 @@ describe("enet CLI: serve and connect over loopback", () => {
       await server.dispose();
     }
   });
+  test("--verbose names the cause of drops: a client with another compression mode", async () => {
+    const { server, port } = await startServer(["--verbose"]);
+    const client = new Child("cli", [
+      "connect",
+      `127.0.0.1:${port}`,
+      "--compress",
+      "zlib",
+      "--timeout",
+      "3000",
+    ]);
+    try {
+      client.write(`${"abc".repeat(200)}\n`);
+      await server.waitFor(
+        /dropped a datagram from 127\.0\.0\.1:\d+: datagram failed decompression: does the peer use the same compression mode\?/,
+        15000,
+        "stderr",
+      );
+    } finally {
+      await client.dispose();
+      await server.dispose();
+    }
+  });
+
+  test("ENET_DEBUG=drops names the cause of drops: a client without the checksum", async () => {
+    const { server, port } = await startServer(["--checksum", "crc32"], undefined, {
+      ENET_DEBUG: "drops",
+    });
+    const client = new Child("cli", ["connect", `127.0.0.1:${port}`, "--timeout", "3000"]);
+    try {
+      await server.waitFor(
+        /dropped a datagram from 127\.0\.0\.1:\d+: bad checksum: does the peer use the same checksum setting\?/,
+        15000,
+        "stderr",
+      );
+      assert.equal((await client.exit()).code, 1);
+    } finally {
+      await client.dispose();
+      await server.dispose();
+    }
+  });
 });

@@ -1,70 +1,17 @@
 /**
- * Checks that every method, enum value and constant of Godot's API reference (the spec
- * folder `shared/spec/`, a sibling of the repository root) has its counterpart:
+ * Checks that every method, enum value and constant of Godot's API reference (the pages
+ * vendored in `tests/fixtures/spec/`) has its counterpart:
  * a camelCase method on the class prototype and a static member with the same value.
  */
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { ENetConnection, ENetPacketPeer } from "../../mod.ts";
-
-/** The repository root: the nearest folder up from this file holding package.json. */
-function findRepositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, "package.json"))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("Cannot find the repository root above the test file");
-    dir = parent;
-  }
-}
-
-function findSpecFolder(): string {
-  const root = findRepositoryRoot();
-  const spec = resolve(root, "..", "shared", "spec");
-  if (!existsSync(spec)) {
-    throw new Error(
-      `Cannot find Godot's API reference: expected the folder ${spec} ` +
-        `(shared/spec/ next to the repository root)`,
-    );
-  }
-  return spec;
-}
-
-interface Spec {
-  methods: Set<string>;
-  constants: Map<string, number>;
-}
+import { findSpecFolder, parseMarkdown, parseRst, type Spec } from "../helpers/godot_spec.ts";
 
 function camelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
-/** Reads a Sphinx reST class reference (ENetConnection.godot-*.rst). */
-function parseRst(text: string, className: string): Spec {
-  const methods = new Set<string>();
-  const constants = new Map<string, number>();
-  for (const m of text.matchAll(new RegExp(`class_${className}_method_([a-z0-9_]+)>`, "g"))) {
-    methods.add(m[1]);
-  }
-  for (const m of text.matchAll(/\*\*([A-Z][A-Z0-9_]+)\*\* = ``(-?\d+)``/g)) {
-    constants.set(m[1], Number(m[2]));
-  }
-  return { methods, constants };
-}
-
-/** Reads a Markdown class reference (ENetPacketPeer.md). */
-function parseMarkdown(text: string): Spec {
-  const methods = new Set<string>();
-  const constants = new Map<string, number>();
-  const table = text.slice(text.indexOf("## Methods"), text.indexOf("## Enumerations"));
-  for (const m of table.matchAll(/\|\s*([a-z][a-z0-9_]*)\(/g)) methods.add(m[1]);
-  for (const m of text.matchAll(/^(?:\w+ )?([A-Z][A-Z0-9_]+) = `(-?\d+)`/gm)) {
-    constants.set(m[1], Number(m[2]));
-  }
-  return { methods, constants };
 }
 
 function checkClass(spec: Spec, cls: object, label: string): void {

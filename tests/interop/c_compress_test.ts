@@ -20,21 +20,16 @@ import { PeerProcess } from "./peer_process.ts";
 const { RELIABLE, UNSEQUENCED, UNRELIABLE_FRAGMENT } = PacketFlag;
 type Mode = "range-coder" | "zlib" | "zstd";
 
-// No 0-byte packets: libenet 1.3.17's range coder crashes on them.
-const PACKETS: Spec[] = [
-  ...[1, 1400, 5000, 70000].map((size, i) => ({
-    channel: 1,
-    flags: RELIABLE,
-    size,
-    seed: COMPRESSIBLE + i,
-  })),
-  ...[0, 1, 2, 3].map((i) => ({
-    channel: 3,
-    flags: UNSEQUENCED,
-    size: 200,
-    seed: COMPRESSIBLE + 50 + i,
-  })),
-];
+// No 0-byte packets: libenet 1.3.17's range coder crashes on them. Only reliable ones:
+// unreliable packets queued behind a 70 kB transfer may be dropped by the sender's
+// throttle (C ENet does so whenever its RTT rises, as it does on a loaded machine), so
+// unreliable delivery is checked on its own, with retries, before the bulk transfer.
+const PACKETS: Spec[] = [1, 1400, 5000, 70000].map((size, i) => ({
+  channel: 1,
+  flags: RELIABLE,
+  size,
+  seed: COMPRESSIBLE + i,
+}));
 async function cStats(c: PeerProcess): Promise<{ compressedOut: number; compressedIn: number }> {
   c.command("stats");
   const line = await c.next("stats", 5000);
@@ -55,8 +50,16 @@ for (const mode of ["range-coder", "zlib", "zstd"] as Mode[]) {
             size: 20000,
             seed: COMPRESSIBLE + 9,
           };
-          await checkUnreliable(pair, "c", fragmented);
-          await checkUnreliable(pair, "ts", fragmented);
+          const unsequenced = {
+            channel: 3,
+            flags: UNSEQUENCED,
+            size: 200,
+            seed: COMPRESSIBLE + 50,
+          };
+          for (const spec of [fragmented, unsequenced]) {
+            await checkUnreliable(pair, "c", spec);
+            await checkUnreliable(pair, "ts", spec);
+          }
 
           const before = await cStats(pair.c);
           await checkCToTs(pair, PACKETS);

@@ -1,8 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
 import { CommandReader, commandSize, writeCommand } from "../../src/protocol/codec.ts";
 import type { Command } from "../../src/protocol/command.ts";
 import { COMMAND_SIZES, ProtocolCommand } from "../../src/protocol/constants.ts";
@@ -13,6 +11,7 @@ import {
   writeChecksum,
 } from "../../src/protocol/crc32.ts";
 import { readHeader, writeHeader } from "../../src/protocol/header.ts";
+import { fixturePath } from "../helpers/fixtures.ts";
 import {
   C_ENET_CHECKSUM_CONNECT_ID,
   C_ENET_CHECKSUM_DATAGRAMS,
@@ -215,18 +214,6 @@ describe("C ENet 1.3.17 datagrams with checksums", () => {
   });
 });
 
-/** Finds `shared/captures` in the repository's parent folder (or any folder above this file). */
-function findCaptures(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, "shared", "captures");
-    if (existsSync(join(candidate, "godot_none.tap.jsonl"))) return candidate;
-    const parent = dirname(dir);
-    assert.notEqual(parent, dir, "shared/captures not found next to the repository");
-    dir = parent;
-  }
-}
-
 /** Converts a capture's own decode of a command to an `ExpectedCommand` and its size. */
 function fromCaptureDecode(
   c: Record<string, unknown>,
@@ -291,9 +278,10 @@ function checkCommands(
 
 describe("the capture files, every datagram", () => {
   const lines = (name: string) =>
-    readFileSync(join(findCaptures(), name), "utf8").split("\n").filter((l) => l.trim() !== "").map(
-      (l) => JSON.parse(l),
-    );
+    readFileSync(fixturePath("captures", name), "utf8").split("\n").filter((l) => l.trim() !== "")
+      .map(
+        (l) => JSON.parse(l),
+      );
 
   test("godot_none: headers and every command match the capture's decode", () => {
     const records = lines("godot_none.tap.jsonl");
