@@ -17,6 +17,7 @@ import type { SimNetwork, SimNode } from "../helpers/sim_network.ts";
 const KIND_RELIABLE = 0;
 const KIND_UNRELIABLE = 1;
 const KIND_UNSEQUENCED = 2;
+const EMPTY = new Uint8Array(0);
 const KIND_FLAGS = [PacketFlag.RELIABLE, 0, PacketFlag.UNSEQUENCED];
 
 /** The packet numbered `seq` of a kind on a channel: 6 bytes of label, then a pattern. */
@@ -90,6 +91,8 @@ export interface ConversationOptions {
   serverPeers?: number;
   /** Most reliable packets in flight per channel before the client waits (default 24). */
   window?: number;
+  /** Reliable packets sent per channel per `pump` (default 1). */
+  burst?: number;
 }
 
 /** A client and an echo server on a simulated network, checking each other. */
@@ -112,8 +115,10 @@ export class Conversation {
   readonly atClient: Ledger;
   /** The client's disconnect events, with their virtual time. */
   readonly disconnects: number[] = [];
+  readonly #clock: SimNode;
   readonly #channels: number;
   readonly #window: number;
+  readonly #burst: number;
   readonly #unreliableSent: number[];
 
   /**
@@ -127,6 +132,7 @@ export class Conversation {
     this.net = net;
     this.#channels = channels;
     this.#window = options.window ?? 24;
+    this.#burst = options.burst ?? 1;
     this.sent = new Array(channels).fill(0);
     this.#unreliableSent = new Array(channels).fill(0);
     this.atServer = new Ledger(channels);
@@ -140,6 +146,7 @@ export class Conversation {
       address: "10.0.0.2",
       port: 5000,
     });
+    this.#clock = net.add(new Host({ seed: 13, peerCount: 1 }), { address: "10.0.0.250", port: 1 });
     this.server.onEvent = (event) => this.#onServer(event);
     this.client.onEvent = (event) => this.#onClient(event);
     this.peer = this.client.host.connect(net.now, serverAddress, channels, 0);
@@ -173,7 +180,7 @@ export class Conversation {
     if (!this.connected) return;
     const echoed = this.atClient.next[KIND_RELIABLE];
     for (let c = 0; c < this.#channels; c++) {
-      if (this.sent[c] - echoed[c] < this.#window) {
+      for (let k = 0; k < this.#burst && this.sent[c] - echoed[c] < this.#window; k++) {
         this.peer.send(c, {
           data: conversationPayload(KIND_RELIABLE, c, this.sent[c]++),
           flags: PacketFlag.RELIABLE,
@@ -189,6 +196,17 @@ export class Conversation {
       }
     }
     this.net.drain(this.client);
+  }
+
+  /**
+   * Advances the virtual clock by exactly `ms` (the network alone jumps from one
+   * delivery or timer to the next), processing what falls due on the way.
+   */
+  advance(ms: number): void {
+    const net = this.net;
+    const target = net.now + ms;
+    net.inject(this.#clock, this.#clock, EMPTY, ms);
+    net.runUntil(() => net.now >= target, ms + 1);
   }
 
   /** Runs until every reliable packet sent was echoed, or `maxTime` passes. */
