@@ -36,10 +36,17 @@ export function conversationPayload(kind: number, channel: number, seq: number):
 }
 
 /** Per channel and kind, what a receiver has seen. */
-class Ledger {
+export class DeliveryLedger {
+  /** Per kind and channel, the next sequence number expected (reliable) or allowed. */
   readonly next: number[][];
+  /** Per channel, the recent unsequenced packets seen. */
   readonly unsequenced: Set<number>[];
+  /** Packets received. */
   received = 0;
+  /** Violations, for callers that collect them here. */
+  readonly errors: string[] = [];
+
+  /** @param channels Channels in use. */
   constructor(channels: number) {
     this.next = [[], [], []].map(() => new Array(channels).fill(0));
     this.unsequenced = Array.from({ length: channels }, () => new Set<number>());
@@ -110,9 +117,9 @@ export class Conversation {
   /** Reliable packets the client sent, per channel. */
   readonly sent: number[];
   /** What the server received from the client. */
-  readonly atServer: Ledger;
+  readonly atServer: DeliveryLedger;
   /** What the client received back. */
-  readonly atClient: Ledger;
+  readonly atClient: DeliveryLedger;
   /** The client's disconnect events, with their virtual time. */
   readonly disconnects: number[] = [];
   readonly #clock: SimNode;
@@ -135,8 +142,8 @@ export class Conversation {
     this.#burst = options.burst ?? 1;
     this.sent = new Array(channels).fill(0);
     this.#unreliableSent = new Array(channels).fill(0);
-    this.atServer = new Ledger(channels);
-    this.atClient = new Ledger(channels);
+    this.atServer = new DeliveryLedger(channels);
+    this.atClient = new DeliveryLedger(channels);
     const serverAddress: PeerAddress = { address: "10.0.0.1", port: 7000 };
     this.server = net.add(
       new Host({ seed: 11, peerCount: options.serverPeers ?? 8, ...options.host }),
