@@ -10,8 +10,9 @@
  *     node --expose-gc build/scripts/robustness.js --json node.json
  *     deno run -A scripts/robustness.ts --report deno.json bun.json node.json --out docs/robustness.md
  *
- * Options: --datagrams N (default 1000000), --scale S (soak length, default 1),
- * --connects N (default 100000).
+ * Options: --datagrams N (default 1000000), --rate R (datagrams/s aimed at, default 10000),
+ * --scale S (soak length, default 1), --connects N (default 100000). The attack runs in a
+ * child process (`--attack PORT N RATE`), so only the server side is measured.
  *
  * @module
  */
@@ -19,7 +20,7 @@
 import process from "node:process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { udpRuntime } from "../adapters/mod.ts";
-import { canForceGc, udpFuzz } from "../tests/robustness/_udp_fuzz.ts";
+import { attack, canForceGc, udpFuzz } from "../tests/robustness/_udp_fuzz.ts";
 import { runConnectFlood, runPartitions, runSoaks } from "../tests/robustness/_long_runs.ts";
 import { renderReport, type RuntimeResult } from "../tests/robustness/_report.ts";
 
@@ -37,7 +38,21 @@ function runtimeVersion(): string {
 
 const log = (line: string) => console.error(`[${udpRuntime()}] ${line}`);
 
-if (process.argv.includes("--report")) {
+/** This runtime's command line for this script, to start the attacker process. */
+function selfCommand(): string[] {
+  const g = globalThis as { Deno?: unknown };
+  const script = process.argv[1];
+  return g.Deno !== undefined
+    ? [process.execPath, "run", "-A", script]
+    : [process.execPath, script];
+}
+
+if (process.argv.includes("--attack")) {
+  const at = process.argv.indexOf("--attack");
+  const [port, total, rate] = process.argv.slice(at + 1, at + 4).map(Number);
+  await attack(port, total, rate);
+  process.exit(0);
+} else if (process.argv.includes("--report")) {
   const start = process.argv.indexOf("--report") + 1;
   const files = process.argv.slice(start).filter((a, i, all) =>
     !a.startsWith("--") && all[i - 1] !== "--out"
@@ -53,7 +68,8 @@ if (process.argv.includes("--report")) {
   const scale = Number(option("scale", "1"));
   const connects = Number(option("connects", "100000"));
   const started = performance.now();
-  const udp = await udpFuzz(datagrams, log);
+  const rate = Number(option("rate", "10000"));
+  const udp = await udpFuzz(datagrams, rate, selfCommand(), log);
   log(`udp ${JSON.stringify(udp)}`);
   const flood = runConnectFlood(connects);
   log(`flood ${JSON.stringify(flood)}`);

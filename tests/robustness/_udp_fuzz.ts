@@ -9,7 +9,9 @@
  * @module
  */
 
+import { spawn } from "node:child_process";
 import process from "node:process";
+import { createInterface } from "node:readline";
 import { ENetConnection } from "../../src/godot/enet_connection.ts";
 import type { ENetPacketPeer } from "../../src/godot/enet_packet_peer.ts";
 import { Host } from "../../src/core/host.ts";
@@ -47,7 +49,7 @@ export interface UdpFuzzResult {
   sent: Record<string, number>;
   /** Hostile datagrams the server's host received (the rest were lost in socket buffers). */
   serverReceived: number;
-  /** Wall-clock seconds of the attack and the datagrams per second it held. */
+  /** Wall-clock seconds of the attack and the hostile datagrams per second taken in. */
   seconds: number;
   rate: number;
   /** Reliable packets echoed back byte-exact during the run. */
@@ -56,7 +58,7 @@ export interface UdpFuzzResult {
   errors: string[];
   /** Whether the client stayed connected throughout. */
   clientConnected: boolean;
-  /** Seconds waited after the attackers vanished, for their peers to time out. */
+  /** Seconds after the attackers vanished until fresh clients got every free slot. */
   reclaimSeconds: number;
   /** Fresh clients that then connected, of the server's free slots (all must get in). */
   probesConnected: number;
@@ -158,13 +160,19 @@ async function probeSlots(port: number, count: number): Promise<number> {
 }
 
 /**
- * Runs the fuzzer.
+ * Runs the server and client, and the attack in a child process.
  *
  * @param total Hostile datagrams to send (a tenth of them are CONNECT floods).
+ * @param rate Datagrams per second the attacker aims for.
+ * @param attacker The command line that runs `attack` in this runtime (without arguments).
  * @param log Progress lines.
  */
-export async function udpFuzz(total: number, log: (line: string) => void): Promise<UdpFuzzResult> {
-  const r = seededRandom(0xf022);
+export async function udpFuzz(
+  total: number,
+  rate: number,
+  attacker: string[],
+  log: (line: string) => void,
+): Promise<UdpFuzzResult> {
   const server = new ENetConnection();
   await server.createHostBound("127.0.0.1", 0, 64, 8);
   const port = server.getLocalPort();
@@ -213,7 +221,141 @@ export async function udpFuzz(total: number, log: (line: string) => void): Promi
   }, 5);
   while (clientPeerOnServer === null) await sleep(10);
 
-  // Attackers: core hosts driven by hand over their own sockets.
+  // The attack runs in a child process, so only the server's memory is measured here.
+  const child = spawnAttacker(attacker, port, total, rate);
+  let counts: Record<string, number> = {};
+  let before: MemorySample | null = null;
+  const readServer = () => {
+    serverReceived += server.popStatistic(ENetConnection.HOST_TOTAL_RECEIVED_PACKETS);
+    legitimate += client.popStatistic(ENetConnection.HOST_TOTAL_SENT_PACKETS);
+  };
+  let legitimate = 0;
+  let feed: ReturnType<typeof setInterval> | undefined;
+  const started = { at: 0 };
+  for await (const line of child.lines) {
+    if (line === "ready") {
+      readServer();
+      serverReceived = 0;
+      legitimate = 0;
+      before = sampleMemory();
+      started.at = performance.now();
+      feed = setInterval(() => {
+        readServer();
+        child.tell(serverReceived - legitimate);
+      }, 20);
+      log(
+        `attackers connected; rss ${
+          (before.rss / 2 ** 20).toFixed(1)
+        } MiB; throwing ${total} datagrams`,
+      );
+      child.go();
+    } else if (line.startsWith("done ")) {
+      counts = JSON.parse(line.slice(5));
+      clearInterval(feed);
+      break;
+    } else {
+      readServer();
+      log(
+        `${line}; server took in ${serverReceived - legitimate}, ${
+          sumOf(ledger.next[0])
+        } reliable echoed`,
+      );
+    }
+  }
+  const seconds = (performance.now() - started.at) / 1000;
+  await sleep(200);
+  readServer();
+  // Attacker sessions (legitimate datagrams of handshaken attackers) count as received too.
+  const fuzzedReceived = Math.min(serverReceived - legitimate, sumOf(Object.values(counts)));
+  const during = sampleMemory();
+  await child.exit;
+  const vanished = performance.now();
+  // Connected attackers show in getPeers(); half-open slots from the CONNECT floods do not,
+  // so wait out C ENet's 30 s maximum timeout (plus a retransmission) for those too.
+  while (
+    (server.getPeers().length > 1 || performance.now() - vanished < 40_000) &&
+    performance.now() - vanished < 240_000
+  ) await sleep(100);
+  const after = sampleMemory();
+  clearInterval(pump);
+  const target = sumOf(sent);
+  for (let i = 0; i < 500 && sumOf(ledger.next[0]) < target; i++) await sleep(10);
+  const reliableEchoed = sumOf(ledger.next[0]);
+  if (reliableEchoed !== target) {
+    ledger.errors.push(`${target - reliableEchoed} reliable echoes missing`);
+  }
+  const clientConnected = !clientDisconnected && peer.getState() === 5;
+  // Fresh clients must get every free slot; retry while slots of lying attackers (whose
+  // round-trip times they stretched) are still timing out.
+  const probes = 63;
+  let probesConnected = await probeSlots(port, probes);
+  for (let i = 0; i < 4 && probesConnected < probes; i++) {
+    await sleep(30_000);
+    probesConnected = await probeSlots(port, probes);
+  }
+  const reclaimSeconds = (performance.now() - vanished) / 1000;
+  await client.destroy();
+  await server.destroy();
+  await Promise.all([serverLoop, clientLoop]);
+  return {
+    sent: counts,
+    serverReceived: fuzzedReceived,
+    seconds,
+    rate: fuzzedReceived / seconds,
+    reliableEchoed,
+    errors: ledger.errors,
+    clientConnected,
+    reclaimSeconds,
+    probesConnected,
+    probes,
+    memory: { before: before ?? after, during, after },
+  };
+}
+
+function sumOf(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** A running attacker process: its stdout lines, a go signal, its exit. */
+interface AttackerProcess {
+  lines: AsyncIterable<string>;
+  go(): void;
+  tell(taken: number): void;
+  exit: Promise<void>;
+}
+
+function spawnAttacker(
+  command: string[],
+  port: number,
+  total: number,
+  rate: number,
+): AttackerProcess {
+  const child = spawn(command[0], [
+    ...command.slice(1),
+    "--attack",
+    `${port}`,
+    `${total}`,
+    `${rate}`,
+  ], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const exit = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  return {
+    lines: createInterface({ input: child.stdout! }),
+    go: () => child.stdin!.write("go\n"),
+    tell: (taken) => child.stdin!.write(`${taken}\n`),
+    exit,
+  };
+}
+
+/**
+ * The attacker process: 4 handshaken attackers and 64 source ports throw `total`
+ * datagrams at `port` at about `rate` per second. Writes "ready" once the attackers are
+ * connected, waits for "go" on stdin, writes progress lines and "done {counts}".
+ */
+export async function attack(port: number, total: number, rate: number): Promise<void> {
+  const r = seededRandom(0xf022);
+  const write = (line: string) => process.stdout.write(`${line}\n`);
   const attackers: Attacker[] = [];
   for (let i = 0; i < 4; i++) {
     const host = new Host({ seed: 300 + i, peerCount: 1 });
@@ -224,7 +366,6 @@ export async function udpFuzz(total: number, log: (line: string) => void): Promi
     attacker.peer = host.connect(performance.now(), { address: "127.0.0.1", port }, 4, 0);
     attackers.push(attacker);
   }
-  let legitimate = 0;
   const serviceAttackers = (talk: boolean) => {
     const now = performance.now();
     for (const a of attackers) {
@@ -239,7 +380,6 @@ export async function udpFuzz(total: number, log: (line: string) => void): Promi
       a.host.handleTimeout(now);
       for (let t = a.host.pollTransmit(); t !== undefined; t = a.host.pollTransmit()) {
         send(a.transport, t.data, port);
-        legitimate++;
         if (a.captured.length >= 32) a.captured.splice(pick(r, 32), 1);
         a.captured.push(t.data.slice());
       }
@@ -248,21 +388,19 @@ export async function udpFuzz(total: number, log: (line: string) => void): Promi
   };
   const fuzzers = await Promise.all(Array.from({ length: 64 }, () => rawEndpoint(() => {})));
   const corpus = capturedCorpus();
-  for (let i = 0; i < 50 && attackers.some((a) => a.peer.state !== PeerState.CONNECTED); i++) {
+  for (let i = 0; i < 100 && attackers.some((a) => a.peer.state !== PeerState.CONNECTED); i++) {
     serviceAttackers(false);
     await sleep(20);
   }
-  await sleep(500);
-  const readServer = () => {
-    serverReceived += server.popStatistic(ENetConnection.HOST_TOTAL_RECEIVED_PACKETS);
-    legitimate += client.popStatistic(ENetConnection.HOST_TOTAL_SENT_PACKETS);
-  };
-  readServer();
-  serverReceived = 0;
-  legitimate = 0;
-  const before = sampleMemory();
-  log(`connected; rss ${(before.rss / 2 ** 20).toFixed(1)} MiB; throwing ${total} datagrams`);
-
+  let taken = 0;
+  let release: (() => void) | null = null;
+  const go = new Promise<void>((resolve) => release = resolve);
+  createInterface({ input: process.stdin }).on("line", (line) => {
+    if (line === "go") release?.();
+    else taken = Number(line);
+  });
+  write("ready");
+  await go;
   const counts: Record<string, number> = {
     mutatedSession: 0,
     mutatedCapture: 0,
@@ -270,27 +408,18 @@ export async function udpFuzz(total: number, log: (line: string) => void): Promi
     crafted: 0,
     connect: 0,
   };
+  const plain = { checksum: false, compressor: null };
   const started = performance.now();
   let thrown = 0;
-  let batch = 0;
-  while (thrown < total) {
-    serviceAttackers(batch++ % 4 === 0);
-    for (let i = 0; i < 200 && thrown < total; i++, thrown++) {
+  for (let batch = 0; thrown < total; batch++) {
+    serviceAttackers(batch % 4 === 0);
+    for (let i = 0; i < 100 && thrown < total; i++, thrown++) {
       const choice = r();
       const a = attackers[pick(r, attackers.length)];
       const fuzzer = fuzzers[pick(r, fuzzers.length)];
       if (choice < 0.1) {
         const target = { peerID: 0xfff, sessionID: 0, connectID: 0 };
-        send(
-          fuzzer,
-          seal(
-            target,
-            { checksum: false, compressor: null },
-            [connectCommand(r, pick(r, 4096))],
-            pick(r, 65536),
-          ),
-          port,
-        );
+        send(fuzzer, seal(target, plain, [connectCommand(r, pick(r, 4096))], pick(r, 65536)), port);
         counts.connect++;
       } else if (choice < 0.4 && a.captured.length > 0) {
         const base = a.captured[pick(r, a.captured.length)];
@@ -313,72 +442,19 @@ export async function udpFuzz(total: number, log: (line: string) => void): Promi
           connectID: a.peer.connectID,
         };
         const commands = Array.from({ length: 1 + pick(r, 6) }, () => hostileCommand(r, 4));
-        send(
-          a.transport,
-          seal(target, { checksum: false, compressor: null }, commands, pick(r, 65536)),
-          port,
-        );
+        send(a.transport, seal(target, plain, commands, pick(r, 65536)), port);
         counts.crafted++;
       }
     }
-    // Pace the attack to what the server takes in, so the datagrams are fuzzed rather than
-    // lost in socket buffers (each wait is bounded: a server falling behind still loses some).
-    for (let w = 0; w < 50; w++) {
-      const taken = serverReceived;
-      await sleep(1);
-      readServer();
-      if (serverReceived - legitimate >= thrown - 400 || serverReceived === taken) break;
-    }
-    if (thrown % 100_000 < 200) {
-      log(
-        `${thrown} thrown, ${
-          ledger.next[0].reduce((x, y) => x + y, 0)
-        } reliable echoed, ${server.getPeers().length} peers`,
-      );
-    }
+    // Hold the rate, and stay within a socket buffer of what the server has taken in, so
+    // the datagrams are fuzzed rather than dropped by the kernel.
+    const due = started + (thrown / rate) * 1000;
+    await sleep(Math.max(0, due - performance.now()));
+    for (let w = 0; w < 500 && thrown - taken > 300; w++) await sleep(2);
+    if (thrown % 100_000 < 100) write(`${thrown} thrown`);
   }
-  const seconds = (performance.now() - started) / 1000;
-  const during = sampleMemory();
-  // The attackers vanish; the server must time their peers out and let go of them.
+  await sleep(200);
   for (const a of attackers) await a.transport.close();
   await Promise.all(fuzzers.map((f) => f.close()));
-  readServer();
-  const fuzzedReceived = serverReceived - legitimate;
-  const vanished = performance.now();
-  // Connected attackers show in getPeers(); half-open slots from the CONNECT floods do not,
-  // so wait out C ENet's 30 s maximum timeout (plus a retransmission) for those too.
-  while (
-    (server.getPeers().length > 1 || performance.now() - vanished < 40_000) &&
-    performance.now() - vanished < 240_000
-  ) await sleep(100);
-  const reclaimSeconds = (performance.now() - vanished) / 1000;
-  const after = sampleMemory();
-  const probes = 63;
-  const probesConnected = await probeSlots(port, probes);
-  const target = sent.reduce((x, y) => x + y, 0);
-  for (let i = 0; i < 500 && ledger.next[0].reduce((x, y) => x + y, 0) < target; i++) {
-    await sleep(10);
-  }
-  clearInterval(pump);
-  const reliableEchoed = ledger.next[0].reduce((x, y) => x + y, 0);
-  if (reliableEchoed !== target) {
-    ledger.errors.push(`${target - reliableEchoed} reliable echoes missing`);
-  }
-  const clientConnected = !clientDisconnected && peer.getState() === 5;
-  await client.destroy();
-  await server.destroy();
-  await Promise.all([serverLoop, clientLoop]);
-  return {
-    sent: counts,
-    serverReceived: fuzzedReceived,
-    seconds,
-    rate: thrown / seconds,
-    reliableEchoed,
-    errors: ledger.errors,
-    clientConnected,
-    reclaimSeconds,
-    probesConnected,
-    probes,
-    memory: { before, during, after },
-  };
+  write(`done ${JSON.stringify(counts)}`);
 }
