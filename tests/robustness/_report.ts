@@ -110,6 +110,24 @@ function partitionTable(r: RuntimeResult): string[] {
   return lines;
 }
 
+function memoryFindings(results: RuntimeResult[]): string[] {
+  const lines: string[] = [];
+  for (const r of results) {
+    const { before, after } = r.udp.memory;
+    const d = (key: keyof MemorySample) => {
+      const delta = ((after[key] ?? 0) - (before[key] ?? 0)) / 2 ** 20;
+      return `${delta >= 0 ? "+" : ""}${delta.toFixed(1)}`;
+    };
+    lines.push(
+      `- ${r.runtime}: resident ${d("rss")} MiB, heap in use ${d("heapUsed")} MiB, heap reserved ${
+        d("heapTotal")
+      } MiB, external ${d("external")} MiB.`,
+    );
+    for (const error of r.udp.errors) lines.push(`  - violation: ${error}`);
+  }
+  return lines;
+}
+
 /** The report. */
 export function renderReport(results: RuntimeResult[]): string {
   const first = results[0];
@@ -176,7 +194,19 @@ export function renderReport(results: RuntimeResult[]): string {
       results.map((r) => `${r.runtime}: ${r.forcedGc ? "forced" : "**not forced**"}`).join(", ")
     }):`,
     "before the attack (server, client and attackers connected), right after it, and once every",
-    "attacker had vanished and its peer had timed out.",
+    "attacker had vanished and its peer had timed out. The attack runs in a child process, so",
+    "only the server (and the well-behaved client) are measured. From before to after:",
+    "",
+    ...memoryFindings(results),
+    "",
+    "What the growth is: not retained objects. The in-memory suites count everything a host",
+    "retains (peers, queued and received commands, acknowledgement records, waiting data, events)",
+    "and it returns to zero once the attackers time out; the heap in use after a forced collection",
+    "stays within a couple of MiB. On Node the resident growth is V8's young generation growing",
+    "under the allocation rate of a flood (heap reserved grows by the same amount; with",
+    "`--max-semi-space-size=1` the 100,000-datagram growth fell from 14 MiB to 5 MiB) and it is",
+    "bounded: it does not grow further with more datagrams. On Deno resident memory swings by tens",
+    "of MiB with no attack at all (the runtime's allocator), so only the heap figures mean much.",
     "",
     "## CONNECT flood (in-memory, wall-clock rate)",
     "",
