@@ -17,6 +17,7 @@ import {
   handlePing,
   handleThrottleConfigure,
 } from "./control.ts";
+import { dispatchZombie } from "./dispatch.ts";
 import { handleConnect, handleVerifyConnect } from "./handshake.ts";
 import type { Host } from "./host.ts";
 import { queueAcknowledgement } from "./outgoing.ts";
@@ -98,7 +99,18 @@ export function handleIncomingDatagram(host: Host, from: PeerAddress, bytes: Uin
       return false;
     }
     if (command.flags & CommandFlag.ACKNOWLEDGE) {
-      if (header.sentTime === undefined) return false;
+      if (header.sentTime === undefined) {
+        // A DISCONNECT that cannot be acknowledged (no sent time) would leave the peer in
+        // ACKNOWLEDGING_DISCONNECT for good, with no event and no timeout (as in C ENet):
+        // a slot lost to one forged datagram. Take it as an unacknowledged DISCONNECT.
+        if (
+          command.command === ProtocolCommand.DISCONNECT &&
+          peer!.state === PeerState.ACKNOWLEDGING_DISCONNECT && peer!.acknowledgementCount === 0
+        ) {
+          dispatchZombie(peer!, "remote");
+        }
+        return false;
+      }
       switch (peer!.state) {
         case PeerState.DISCONNECTING:
         case PeerState.ACKNOWLEDGING_CONNECT:

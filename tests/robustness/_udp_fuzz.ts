@@ -276,6 +276,16 @@ export async function udpFuzz(
     (server.getPeers().length > 1 || performance.now() - vanished < 40_000) &&
     performance.now() - vanished < 240_000
   ) await sleep(100);
+  for (const lingering of server.getPeers()) {
+    if (lingering === clientPeerOnServer) continue;
+    log(
+      `peer still connected after ${
+        ((performance.now() - vanished) / 1000).toFixed(0)
+      } s: port ${lingering.getRemotePort()}, state ${lingering.getState()}, round trip ${
+        lingering.getStatistic(3)
+      } ms, variance ${lingering.getStatistic(4)} ms`,
+    );
+  }
   const after = sampleMemory();
   clearInterval(pump);
   const target = sumOf(sent);
