@@ -155,9 +155,9 @@ export function seal(
   target: SessionTarget,
   framing: Framing,
   commands: readonly Command[],
-  sentTime: number,
+  sentTime: number | undefined,
 ): Uint8Array {
-  const headerSize = 4;
+  const headerSize = sentTime === undefined ? 2 : 4;
   const bodyStart = headerSize + (framing.checksum ? 4 : 0);
   let end = bodyStart;
   for (const command of commands) {
@@ -167,7 +167,14 @@ export function seal(
     ) break;
     end = writeCommand(scratch, end, command);
   }
-  writeHeader(scratch, 0, target.peerID & 0xfff, target.sessionID & 3, 0, sentTime & 0xffff);
+  writeHeader(
+    scratch,
+    0,
+    target.peerID & 0xfff,
+    target.sessionID & 3,
+    0,
+    sentTime === undefined ? undefined : sentTime & 0xffff,
+  );
   if (framing.checksum) {
     writeChecksum(
       scratch.subarray(0, end),

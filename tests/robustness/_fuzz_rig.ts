@@ -149,7 +149,7 @@ export class FuzzRig {
         host.handleDatagram(
           this.net.now,
           a.node.address,
-          seal(target, this.#framing, commands, pick(r, 0x10000)),
+          seal(target, this.#framing, commands, r() < 0.2 ? undefined : pick(r, 0x10000)),
         );
         this.counts.crafted++;
       }
