@@ -20,7 +20,8 @@
 import process from "node:process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { udpRuntime } from "../adapters/mod.ts";
-import { attack, canForceGc, udpFuzz } from "../tests/robustness/_udp_fuzz.ts";
+import { canForceGc, udpFuzz } from "../tests/robustness/_udp_fuzz.ts";
+import { attack } from "../tests/robustness/_udp_attacker.ts";
 import { runConnectFlood, runPartitions, runSoaks } from "../tests/robustness/_long_runs.ts";
 import { renderReport, type RuntimeResult } from "../tests/robustness/_report.ts";
 
