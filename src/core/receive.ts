@@ -18,6 +18,7 @@ import {
   handlePing,
   handleThrottleConfigure,
 } from "./control.ts";
+import { dispatchZombie } from "./dispatch.ts";
 import { handleConnect, handleVerifyConnect } from "./handshake.ts";
 import type { Host } from "./host.ts";
 import { queueAcknowledgement } from "./outgoing.ts";
@@ -126,7 +127,18 @@ export function handleIncomingDatagram(
       return host.dropReason ?? "rejectedCommand";
     }
     if (command.flags & CommandFlag.ACKNOWLEDGE) {
-      if (header.sentTime === undefined) return "malformed";
+      if (header.sentTime === undefined) {
+        // A DISCONNECT that cannot be acknowledged (no sent time) would leave the peer in
+        // ACKNOWLEDGING_DISCONNECT for good, with no event and no timeout (as in C ENet):
+        // a slot lost to one forged datagram. Take it as an unacknowledged DISCONNECT.
+        if (
+          command.command === ProtocolCommand.DISCONNECT &&
+          peer!.state === PeerState.ACKNOWLEDGING_DISCONNECT && peer!.acknowledgementCount === 0
+        ) {
+          dispatchZombie(peer!, "remote");
+        }
+        return "malformed";
+      }
       switch (peer!.state) {
         case PeerState.DISCONNECTING:
         case PeerState.ACKNOWLEDGING_CONNECT:
