@@ -1,0 +1,93 @@
+/**
+ * The benchmark suite's entry point (issue 11): C ENet against our ENet on Deno, Bun and
+ * Node over loopback, every client/server pairing, ratios to C from the same run.
+ *
+ *   npm run bench                       builds C and tsc, runs everything, rewrites
+ *                                       docs/benchmarks.md and docs/benchmarks.svg
+ *   npm run bench -- --quick            tiny workloads, correctness checks only
+ *   ... --runtimes deno,node --runs 5   a subset, more runs
+ *   ... --out <file.md>                 write the report elsewhere
+ *
+ * With a role as first argument (server, bulk, pingpong, tick, raw-echo, raw-client,
+ * codec) it is one of the TypeScript peers instead (bench/suite/peer.ts).
+ *
+ * @module
+ */
+
+import { writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import process from "node:process";
+import { renderChart } from "./chart.ts";
+import { ROOT, type Runtime, RUNTIMES } from "./children.ts";
+import { machineInfo } from "./machine.ts";
+import { runPeer } from "./peer.ts";
+import { renderReport } from "./report.ts";
+import { runSuite, type SuiteResult } from "./suite.ts";
+
+/** What the runner was asked. */
+export interface RunnerOptions {
+  /** Tiny workloads, one run, correctness checks. */
+  quick?: boolean;
+  /** Runtimes to measure (default all three). */
+  runtimes?: Runtime[];
+  /** Runs per measurement (default 3; 1 in quick mode). */
+  runs?: number;
+  /** The chart's file name, next to the report (default benchmarks.svg). */
+  chartName?: string;
+  /** Progress lines (default: stderr). */
+  log?: (line: string) => void;
+}
+
+/**
+ * Runs the suite and renders its report.
+ *
+ * @param options How.
+ * @returns The figures, the Markdown report and the SVG chart.
+ */
+export async function runBenchmarks(
+  options: RunnerOptions = {},
+): Promise<{ result: SuiteResult; markdown: string; svg: string }> {
+  const quick = options.quick ?? false;
+  const result = await runSuite({
+    quick,
+    runtimes: options.runtimes ?? [...RUNTIMES],
+    runs: options.runs ?? (quick ? 1 : 3),
+    log: options.log ?? ((line) => console.error(line)),
+  });
+  const machine = machineInfo(result.runtimes);
+  return {
+    result,
+    markdown: renderReport(result, machine, options.chartName ?? "benchmarks.svg"),
+    svg: renderChart(result),
+  };
+}
+
+async function cli(args: string[]): Promise<void> {
+  const value = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const quick = args.includes("--quick");
+  const runtimes = value("--runtimes")?.split(",") as Runtime[] | undefined;
+  if (runtimes?.some((r) => !RUNTIMES.includes(r))) {
+    throw new Error(`Cannot run: --runtimes takes ${RUNTIMES.join(",")}`);
+  }
+  const runs = value("--runs") === undefined ? undefined : Number(value("--runs"));
+  const started = performance.now();
+  const out = value("--out") ?? (quick ? undefined : join(ROOT, "docs/benchmarks.md"));
+  const chartName = basename(out ?? "benchmarks.md").replace(/\.md$/, "") + ".svg";
+  const { result, markdown, svg } = await runBenchmarks({ quick, runtimes, runs, chartName });
+  writeFileSync(join(ROOT, "bench/report.suite.json"), JSON.stringify(result, null, 1));
+  if (out === undefined) {
+    console.log(markdown);
+  } else {
+    writeFileSync(out, markdown);
+    writeFileSync(join(dirname(out), chartName), svg);
+    console.error(`wrote ${out} and its .svg`);
+  }
+  console.error(`suite done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+const argv = process.argv.slice(2);
+const isMain = /bench[\\/]suite[\\/]main\.[jt]s$/.test(process.argv[1] ?? "");
+if (isMain && !(await runPeer(argv))) await cli(argv);
