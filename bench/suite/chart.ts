@@ -26,7 +26,9 @@ export function renderChart(result: SuiteResult): string {
   const plot = width - label - 60;
   const groups = result.scenarios.map((s) => ({
     title: s.title,
-    ratios: result.runtimes.map((r) => ratioToC(result, s.id, { client: r, server: r }, s.headline)),
+    ratios: result.runtimes.map((r) =>
+      ratioToC(result, s.id, { client: r, server: r }, s.headline)
+    ),
   }));
   const finite = groups.flatMap((g) => g.ratios).filter(Number.isFinite);
   const max = Math.max(1, ...finite) * 1.1;
@@ -49,9 +51,11 @@ export function renderChart(result: SuiteResult): string {
   });
   groups.forEach((group, g) => {
     const y0 = top + g * groupHeight;
-    parts.push(`<text x="${label - 6}" y="${y0 + groupHeight / 2}" text-anchor="end">${
-      escape(group.title)
-    }</text>`);
+    parts.push(
+      `<text x="${label - 6}" y="${y0 + groupHeight / 2}" text-anchor="end">${
+        escape(group.title)
+      }</text>`,
+    );
     group.ratios.forEach((value, i) => {
       const y = y0 + i * bar;
       const w = Number.isFinite(value) ? Math.max(1, x(value) - label) : 0;
@@ -66,7 +70,7 @@ export function renderChart(result: SuiteResult): string {
   const bottom = top + groups.length * groupHeight;
   parts.push(
     `<line x1="${x(1)}" y1="${top - 4}" x2="${x(1)}" y2="${bottom}" stroke="#c00" ` +
-    `stroke-dasharray="4 3"/>`,
+      `stroke-dasharray="4 3"/>`,
     `<text x="${x(1)}" y="${bottom + 16}" text-anchor="middle" fill="#c00">C = 1</text>`,
     `<line x1="${label}" y1="${top - 4}" x2="${label}" y2="${bottom}" stroke="#333"/>`,
     "</svg>",

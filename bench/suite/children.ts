@@ -30,7 +30,10 @@ export interface PeerLine {
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 /** The repository root, from the source tree or from the tsc output in build/. */
-export const ROOT: string = join(here, /[\\/]build[\\/]bench[\\/]suite[\\/]?$/.test(here) ? "../../.." : "../..");
+export const ROOT: string = join(
+  here,
+  /[\\/]build[\\/]bench[\\/]suite[\\/]?$/.test(here) ? "../../.." : "../..",
+);
 
 const live = new Set<ChildProcess>();
 process.on("exit", () => {

@@ -16,6 +16,8 @@ export interface CodecFigures {
   mode: string;
   /** Compressed bytes / original bytes. */
   ratio: number;
+  /** The corpus's bytes, compressed once (datagrams that do not shrink count as sent). */
+  compressedBytes: number;
   /** Original megabytes compressed per second. */
   compressMBs: number;
   /** Original megabytes restored per second. */
@@ -65,6 +67,7 @@ export async function codecs(ms: number): Promise<void> {
     out.push({
       mode,
       ratio: compressed / total,
+      compressedBytes: compressed,
       compressMBs: bytes / 1e3 / compressMs,
       decompressMBs: bytes / 1e3 / decompressMs,
     });

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Runtime, type Side } from "./children.ts";
+import type { Runtime, Side } from "./children.ts";
 import type { CodecFigures } from "./codec_role.ts";
 import {
   measureBulk,
