@@ -63,15 +63,15 @@ class Client {
   readonly connection = new ENetConnection();
   peer: ENetPacketPeer | null = null;
   onReceive: (data: Uint8Array, client: Client) => void = () => {};
-  #connected: (() => void) | null = null;
+  #outcome: ((connected: boolean) => void) | null = null;
 
-  /** Creates the host, connects, and resolves once connected. */
-  async connect(port: number): Promise<void> {
+  /** Creates the host and connects; resolves false if the attempt timed out. */
+  async connect(port: number): Promise<boolean> {
     await this.connection.createHost(1, 2);
-    const connected = new Promise<void>((resolve) => this.#connected = resolve);
+    const outcome = new Promise<boolean>((resolve) => this.#outcome = resolve);
     void this.#pump();
     this.peer = await this.connection.connectToHost("127.0.0.1", port, 2);
-    await connected;
+    return await outcome;
   }
 
   async #pump(): Promise<void> {
@@ -80,23 +80,38 @@ class Client {
 
   #handle(event: ENetEvent): void {
     if (event.type === RECEIVE) this.onReceive(event.packet, this);
-    else if (event.type === ENetConnection.EVENT_CONNECT) this.#connected?.();
-    else {
+    else if (this.#outcome !== null) {
+      this.#outcome(event.type === ENetConnection.EVENT_CONNECT);
+      this.#outcome = null;
+    } else {
       console.error("enet_roles: a client was disconnected");
       process.exit(3);
     }
   }
 }
 
-/** Connects `count` clients, {@link CONNECT_BATCH} at a time. */
+/**
+ * Connects `count` clients, {@link CONNECT_BATCH} at a time; attempts that time out (a
+ * loaded server) are retried, at most `count` times in all.
+ */
 async function connectClients(port: number, count: number): Promise<Client[]> {
   const clients: Client[] = [];
-  for (let first = 0; first < count; first += CONNECT_BATCH) {
+  let retries = 0;
+  while (clients.length < count) {
     const batch: Client[] = [];
-    for (let i = first; i < Math.min(count, first + CONNECT_BATCH); i++) batch.push(new Client());
-    await Promise.all(batch.map((client) => client.connect(port)));
-    clients.push(...batch);
+    for (let i = clients.length; i < Math.min(count, clients.length + CONNECT_BATCH); i++) {
+      batch.push(new Client());
+    }
+    const outcomes = await Promise.all(batch.map((client) => client.connect(port)));
+    for (let i = 0; i < batch.length; i++) {
+      if (outcomes[i]) clients.push(batch[i]);
+      else {
+        await batch[i].connection.destroy();
+        if (++retries > count) throw new Error("Cannot connect: too many attempts timed out");
+      }
+    }
   }
+  if (retries > 0) console.error(`enet_roles: ${retries} connection attempts retried`);
   return clients;
 }
 
@@ -218,7 +233,11 @@ export async function pingpong(
 export async function tick(port: number, peers: number, hz: number, size: number, ms: number) {
   const clients = await connectClients(port, peers);
   let echoed = 0;
-  for (const client of clients) client.onReceive = () => echoed++;
+  for (const client of clients) {
+    client.onReceive = () => echoed++;
+    // No throttle deceleration (on both ends): loss measures capacity, not ENet backing off.
+    client.peer!.throttleConfigure(5000, 2, 0);
+  }
   emit({ event: "ticking" });
   const period = 1000 / hz;
   const start = performance.now();

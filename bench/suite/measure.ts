@@ -47,6 +47,8 @@ export interface TickFigures {
   bytesPerPeer: number;
   /** Ticks sent. */
   sent: number;
+  /** Ticks sent / ticks due by the schedule (below 1: the client could not keep up). */
+  sentShare: number;
 }
 
 /** Bounded waits: the expected run time plus this margin. */
@@ -156,6 +158,7 @@ export function measureTick(pair: Pair, peers: number, hz: number, size: number,
         serverCores: from && to ? (to.cpuSeconds - from.cpuSeconds) / seconds : NaN,
         bytesPerPeer: idle && to ? (to.rssBytes - idle.rssBytes) / peers : NaN,
         sent,
+        sentShare: sent / ((peers * hz * ms) / 1000),
       } satisfies TickFigures;
     } finally {
       await client.kill();

@@ -186,8 +186,14 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
     for (let run = 0; run < options.runs; run++) {
       // Alternate the order so no pairing always runs first or on a warmer machine.
       for (const pair of run % 2 === 0 ? pairs : [...pairs].reverse()) {
+        const started = performance.now();
         const figures = await scenario.measure(pair);
-        options.log(`${scenario.id} ${pairLabel(pair)} run ${run + 1}: ${JSON.stringify(figures)}`);
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        const shown = JSON.stringify(
+          figures,
+          (_, v) => typeof v === "number" ? +v.toPrecision(4) : v,
+        );
+        options.log(`${scenario.id} ${pairLabel(pair)} run ${run + 1} (${seconds} s): ${shown}`);
         try {
           scenario.check(figures);
         } catch (error) {
