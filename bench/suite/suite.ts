@@ -53,7 +53,7 @@ export interface Measurement {
   pair: Pair;
   /** Median of each figure over the runs. */
   figures: Record<string, number>;
-  /** How many runs. */
+  /** How many runs succeeded (failed runs are logged and left out). */
   runs: number;
 }
 
@@ -187,43 +187,54 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
       // Alternate the order so no pairing always runs first or on a warmer machine.
       for (const pair of run % 2 === 0 ? pairs : [...pairs].reverse()) {
         const started = performance.now();
-        const figures = await scenario.measure(pair);
-        const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        const shown = JSON.stringify(
-          figures,
-          (_, v) => typeof v === "number" ? +v.toPrecision(4) : v,
-        );
-        options.log(`${scenario.id} ${pairLabel(pair)} run ${run + 1} (${seconds} s): ${shown}`);
+        const label = `${scenario.id} ${pairLabel(pair)} run ${run + 1}`;
         try {
+          const figures = await scenario.measure(pair);
+          const seconds = ((performance.now() - started) / 1000).toFixed(1);
+          const shown = JSON.stringify(
+            figures,
+            (_, v) => typeof v === "number" ? +v.toPrecision(4) : v,
+          );
+          options.log(`${label} (${seconds} s): ${shown}`);
           scenario.check(figures);
+          runs.get(pair)!.push(figures);
         } catch (error) {
-          if (options.quick) throw new Error(`${scenario.id} ${pairLabel(pair)}: ${error}`);
-          options.log(`  ${(error as Error).message}`);
+          // A smoke run must pass every check; a full run notes the failure and goes on.
+          if (options.quick) throw new Error(`${label}: ${(error as Error).message}`);
+          options.log(`  ${label} failed: ${(error as Error).message.split("\n")[0]}`);
         }
-        runs.get(pair)!.push(figures);
       }
     }
     for (const pair of pairs) {
-      const figures = medians(runs.get(pair)!);
-      measurements.push({ scenario: scenario.id, pair, figures, runs: options.runs });
+      const done = runs.get(pair)!;
+      measurements.push({
+        scenario: scenario.id,
+        pair,
+        figures: done.length > 0 ? medians(done) : {},
+        runs: done.length,
+      });
     }
   }
   const rawSetup = { inflight: 64, size: 32 };
   const raw: Partial<Record<Side, number>> = {};
   const codecs: Partial<Record<Side, CodecFigures[]>> = {};
   for (const side of sides) {
-    const samples: number[] = [];
-    for (let run = 0; run < options.runs; run++) {
-      samples.push(
-        await measureRaw(side, rawSetup.inflight, rawSetup.size, options.quick ? 200 : 1500),
-      );
+    try {
+      const samples: number[] = [];
+      for (let run = 0; run < options.runs; run++) {
+        const ms = options.quick ? 200 : 1500;
+        samples.push(await measureRaw(side, rawSetup.inflight, rawSetup.size, ms));
+      }
+      raw[side] = medians(samples.map((v) => ({ v }))).v;
+      options.log(`raw ${side}: ${raw[side]} round trips/s`);
+      expect(raw[side]! > 0, `raw UDP round trips on ${side}`);
+      codecs[side] = await measureCodecs(side, options.quick ? 30 : 400);
+      expect(codecs[side]!.length > 0, `codecs on ${side}`);
+      options.log(`codecs ${side}: ${JSON.stringify(codecs[side])}`);
+    } catch (error) {
+      if (options.quick) throw error;
+      options.log(`  raw UDP or codecs on ${side} failed: ${(error as Error).message}`);
     }
-    raw[side] = medians(samples.map((v) => ({ v }))).v;
-    options.log(`raw ${side}: ${raw[side]} round trips/s`);
-    expect(raw[side]! > 0, `raw UDP round trips on ${side}`);
-    codecs[side] = await measureCodecs(side, options.quick ? 30 : 400);
-    expect(codecs[side]!.length > 0, `codecs on ${side}`);
-    options.log(`codecs ${side}: ${JSON.stringify(codecs[side])}`);
   }
   const shown = list.map(({ id, title, group, headline }) => ({ id, title, group, headline }));
   return {
