@@ -6,7 +6,7 @@
 
 import { spawnSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
-import { peerCommand, type Runtime } from "./children.ts";
+import { peerCommand, ROOT, type Runtime } from "./children.ts";
 
 /** What the report says about the machine. */
 export interface MachineInfo {
@@ -41,6 +41,7 @@ export function machineInfo(runtimes: readonly Runtime[]): MachineInfo {
   }
   versions.libenet = firstLine("pkg-config", ["--modversion", "libenet"]);
   versions.gcc = firstLine("gcc", ["--version"]);
+  versions["@x/enet commit"] = firstLine("git", ["-C", ROOT, "log", "-1", "--format=%h %cs"]);
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     cores: list.length,

@@ -6,7 +6,8 @@
  *                                       docs/benchmarks.md and docs/benchmarks.svg
  *   npm run bench -- --quick            tiny workloads, correctness checks only
  *   ... --runtimes deno,node --runs 5   a subset, more runs
- *   ... --out <file.md>                 write the report elsewhere
+ *   ... --out <file.md>                 write the report (and its .svg) elsewhere
+ *   ... --note "<text>"                 a paragraph at the top of the report
  *
  * With a role as first argument (server, bulk, pingpong, tick, raw-echo, raw-client,
  * codec) it is one of the TypeScript peers instead (bench/suite/peer.ts).
@@ -34,6 +35,8 @@ export interface RunnerOptions {
   runs?: number;
   /** The chart's file name, next to the report (default benchmarks.svg). */
   chartName?: string;
+  /** A paragraph for the top of the report (what this run is, e.g. "before"). */
+  note?: string;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
 }
@@ -57,7 +60,7 @@ export async function runBenchmarks(
   const machine = machineInfo(result.runtimes);
   return {
     result,
-    markdown: renderReport(result, machine, options.chartName ?? "benchmarks.svg"),
+    markdown: renderReport(result, machine, options.chartName ?? "benchmarks.svg", options.note),
     svg: renderChart(result),
   };
 }
@@ -76,7 +79,13 @@ async function cli(args: string[]): Promise<void> {
   const started = performance.now();
   const out = value("--out") ?? (quick ? undefined : join(ROOT, "docs/benchmarks.md"));
   const chartName = basename(out ?? "benchmarks.md").replace(/\.md$/, "") + ".svg";
-  const { result, markdown, svg } = await runBenchmarks({ quick, runtimes, runs, chartName });
+  const { result, markdown, svg } = await runBenchmarks({
+    quick,
+    runtimes,
+    runs,
+    chartName,
+    note: value("--note"),
+  });
   writeFileSync(join(ROOT, "bench/report.suite.json"), JSON.stringify(result, null, 1));
   if (out === undefined) {
     console.log(markdown);
