@@ -214,7 +214,7 @@ static int compare_double(const void *a, const void *b) {
 static int run_pingpong(unsigned short port, size_t n, int inflight, size_t size, double ms) {
   ENetHost *host = client_host(n);
   ENetPeer **peers = connect_peers(host, port, n);
-  size_t capacity = 1 << 22, samples = 0;
+  size_t capacity = 1 << 22, samples = 0, lost = 0;
   double *rtts = malloc(capacity * sizeof *rtts);
   for (size_t i = 0; i < n; i++) {
     for (int k = 0; k < inflight; k++) send_ping(peers[i], size);
@@ -224,7 +224,7 @@ static int run_pingpong(unsigned short port, size_t n, int inflight, size_t size
   while (now_ms() < end) {
     if (enet_host_service(host, &event, 1) <= 0) continue;
     do {
-      if (event.type == ENET_EVENT_TYPE_DISCONNECT) fail("disconnected during ping-pong");
+      if (event.type == ENET_EVENT_TYPE_DISCONNECT) lost++; /* a timeout under load */
       if (event.type != ENET_EVENT_TYPE_RECEIVE) continue;
       double sent_at, t = now_ms();
       memcpy(&sent_at, event.packet->data + 8, sizeof sent_at);
@@ -236,8 +236,8 @@ static int run_pingpong(unsigned short port, size_t n, int inflight, size_t size
   double elapsed = now_ms() - start;
   qsort(rtts, samples, sizeof *rtts, compare_double);
   double p50 = samples ? rtts[samples / 2] : -1, p99 = samples ? rtts[samples * 99 / 100] : -1;
-  printf("{\"event\":\"result\",\"ms\":%.3f,\"roundTrips\":%zu,\"p50\":%.4f,\"p99\":%.4f}\n",
-         elapsed, samples, p50, p99);
+  printf("{\"event\":\"result\",\"ms\":%.3f,\"roundTrips\":%zu,\"p50\":%.4f,\"p99\":%.4f,"
+         "\"lost\":%zu}\n", elapsed, samples, p50, p99, lost);
   fflush(stdout);
   disconnect_all(host);
   return 0;
@@ -253,7 +253,7 @@ static int run_tick(unsigned short port, size_t n, double hz, size_t size, doubl
   double period = 1000.0 / hz, start = now_ms(), end = start + ms;
   double *due = malloc(n * sizeof *due);
   for (size_t i = 0; i < n; i++) due[i] = start + period * (double)i / (double)n;
-  uint64_t sent = 0, echoed = 0;
+  uint64_t sent = 0, echoed = 0, lost = 0;
   size_t next = 0;
   int window_open = 1;
   ENetEvent event;
@@ -277,11 +277,13 @@ static int run_tick(unsigned short port, size_t n, double hz, size_t size, doubl
       if (event.type == ENET_EVENT_TYPE_RECEIVE) {
         echoed++;
         enet_packet_destroy(event.packet);
+      } else if (event.type == ENET_EVENT_TYPE_DISCONNECT) {
+        lost++; /* a timeout under load */
       }
     } while (enet_host_check_events(host, &event) > 0);
   }
-  printf("{\"event\":\"result\",\"ms\":%.3f,\"sent\":%llu,\"echoed\":%llu}\n", ms,
-         (unsigned long long)sent, (unsigned long long)echoed);
+  printf("{\"event\":\"result\",\"ms\":%.3f,\"sent\":%llu,\"echoed\":%llu,\"lost\":%llu}\n", ms,
+         (unsigned long long)sent, (unsigned long long)echoed, (unsigned long long)lost);
   fflush(stdout);
   disconnect_all(host);
   return 0;

@@ -8,6 +8,7 @@
  *   ... --runtimes deno,node --runs 5   a subset, more runs
  *   ... --out <file.md>                 write the report (and its .svg) elsewhere
  *   ... --note "<text>"                 a paragraph at the top of the report
+ *   ... --render bench/report.suite.json   re-render the last run's report, no measuring
  *
  * With a role as first argument (server, bulk, pingpong, tick, raw-echo, raw-client,
  * codec) it is one of the TypeScript peers instead (bench/suite/peer.ts).
@@ -15,12 +16,12 @@
  * @module
  */
 
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { renderChart } from "./chart.ts";
 import { ROOT, type Runtime, RUNTIMES } from "./children.ts";
-import { machineInfo } from "./machine.ts";
+import { type MachineInfo, machineInfo } from "./machine.ts";
 import { runPeer } from "./peer.ts";
 import { renderReport } from "./report.ts";
 import { runSuite, type SuiteResult } from "./suite.ts";
@@ -49,7 +50,7 @@ export interface RunnerOptions {
  */
 export async function runBenchmarks(
   options: RunnerOptions = {},
-): Promise<{ result: SuiteResult; markdown: string; svg: string }> {
+): Promise<{ result: SuiteResult; machine: MachineInfo; markdown: string; svg: string }> {
   const quick = options.quick ?? false;
   const result = await runSuite({
     quick,
@@ -60,6 +61,7 @@ export async function runBenchmarks(
   const machine = machineInfo(result.runtimes);
   return {
     result,
+    machine,
     markdown: renderReport(result, machine, options.chartName ?? "benchmarks.svg", options.note),
     svg: renderChart(result),
   };
@@ -79,14 +81,22 @@ async function cli(args: string[]): Promise<void> {
   const started = performance.now();
   const out = value("--out") ?? (quick ? undefined : join(ROOT, "docs/benchmarks.md"));
   const chartName = basename(out ?? "benchmarks.md").replace(/\.md$/, "") + ".svg";
-  const { result, markdown, svg } = await runBenchmarks({
-    quick,
-    runtimes,
-    runs,
-    chartName,
-    note: value("--note"),
-  });
-  writeFileSync(join(ROOT, "bench/report.suite.json"), JSON.stringify(result, null, 1));
+  const note = value("--note");
+  const saved = value("--render");
+  let markdown: string;
+  let svg: string;
+  if (saved !== undefined) {
+    // Re-render a saved run (bench/report.suite.json) without measuring again.
+    const { result, machine } = JSON.parse(readFileSync(saved, "utf8"));
+    markdown = renderReport(result, machine, chartName, note);
+    svg = renderChart(result);
+  } else {
+    const run = await runBenchmarks({ quick, runtimes, runs, chartName, note });
+    const saved = { result: run.result, machine: run.machine };
+    writeFileSync(join(ROOT, "bench/report.suite.json"), JSON.stringify(saved, null, 1));
+    ({ markdown, svg } = run);
+    console.error(`suite done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
   if (out === undefined) {
     console.log(markdown);
   } else {
@@ -94,7 +104,6 @@ async function cli(args: string[]): Promise<void> {
     writeFileSync(join(dirname(out), chartName), svg);
     console.error(`wrote ${out} and its .svg`);
   }
-  console.error(`suite done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
 const argv = process.argv.slice(2);

@@ -35,6 +35,8 @@ export interface PingPongFigures {
   p50: number;
   /** 99th percentile round-trip time, ms. */
   p99: number;
+  /** Peers that timed out during the run. */
+  peersLost: number;
 }
 
 /** Game-tick figures. */
@@ -47,6 +49,8 @@ export interface TickFigures {
   bytesPerPeer: number;
   /** Ticks sent. */
   sent: number;
+  /** Peers that timed out during the run. */
+  peersLost: number;
   /** Ticks sent / ticks due by the schedule (below 1: the client could not keep up). */
   sentShare: number;
 }
@@ -125,6 +129,7 @@ export function measurePingPong(
       roundTripsPerSecond: Number(r.roundTrips) / (Number(r.ms) / 1000),
       p50: Number(r.p50),
       p99: Number(r.p99),
+      peersLost: Number(r.lost),
     } satisfies PingPongFigures;
   });
 }
@@ -159,6 +164,7 @@ export function measureTick(pair: Pair, peers: number, hz: number, size: number,
         bytesPerPeer: idle && to ? (to.rssBytes - idle.rssBytes) / peers : NaN,
         sent,
         sentShare: sent / ((peers * hz * ms) / 1000),
+        peersLost: Number(r.lost),
       } satisfies TickFigures;
     } finally {
       await client.kill();

@@ -201,7 +201,10 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
         } catch (error) {
           // A smoke run must pass every check; a full run notes the failure and goes on.
           if (options.quick) throw new Error(`${label}: ${(error as Error).message}`);
-          options.log(`  ${label} failed: ${(error as Error).message.split("\n")[0]}`);
+          const lines = (error as Error).message.split("\n");
+          options.log(
+            `  ${label} failed: ${lines[0]} ${lines.length > 1 ? lines.at(-1)!.trim() : ""}`,
+          );
         }
       }
     }

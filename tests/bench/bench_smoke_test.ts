@@ -36,6 +36,7 @@ test(`bench --quick: every scenario and pairing of C and ${runtime} runs and che
       assert.ok(found, `${scenario.id} ${pair.client}→${pair.server} measured`);
       scenario.check(found.figures);
       if (scenario.id.startsWith("bulk-reliable")) assert.equal(found.figures.delivered, 1);
+      if (scenario.group !== "bulk") assert.equal(found.figures.peersLost, 0, "no peer timed out");
     }
   }
   for (const side of ["c", runtime] as const) assert.ok(result.raw[side]! > 0, `raw ${side}`);
