@@ -35,7 +35,7 @@ export function renderChart(result: SuiteResult): string {
   const groupHeight = bar * result.runtimes.length + 12;
   const top = 50;
   const height = top + groups.length * groupHeight + 40;
-  const x = (v: number) => label + (plot * v) / max;
+  const x = (v: number) => Math.round(label + (plot * v) / max);
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
     `font-family="sans-serif" font-size="12">`,

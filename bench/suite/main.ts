@@ -16,6 +16,7 @@
  * @module
  */
 
+import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
@@ -102,6 +103,11 @@ async function cli(args: string[]): Promise<void> {
   } else {
     writeFileSync(out, markdown);
     writeFileSync(join(dirname(out), chartName), svg);
+    // The repository's formatter owns the layout (docs/ is checked with deno fmt).
+    const files = [out, join(dirname(out), chartName)];
+    spawnSync(join(ROOT, "node_modules/.bin/deno"), ["fmt", "--quiet", ...files], {
+      stdio: "inherit",
+    });
     console.error(`wrote ${out} and its .svg`);
   }
 }
