@@ -56,6 +56,7 @@ export {
   type ENetDrop,
   type ENetDropListener,
   type ENetDropStatistics,
+  type ENetSocketDrops,
 } from "./src/godot/drop_statistics.ts";
 export { ENetPacketPeer, type SendResult } from "./src/godot/enet_packet_peer.ts";
 export type { PacketData } from "./src/godot/validate.ts";

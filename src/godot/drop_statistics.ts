@@ -6,16 +6,29 @@
  * @module
  */
 
+import type { TransportStats } from "../../adapters/transport.ts";
 import type { DropCounters, DropListener, DropReason } from "../core/drops.ts";
 import type { Host } from "../core/host.ts";
 
 export type { DropReason } from "../core/drops.ts";
 
+/** What the socket itself could not carry, from the transport's counters. */
+export interface ENetSocketDrops {
+  /**
+   * Received datagrams the transport threw away because its bounded queue was full
+   * (the host fell behind its socket), as a full kernel receive buffer would.
+   */
+  receiveQueueFull: number;
+  /** Datagrams the socket refused or failed to send (unreachable, wrong address family). */
+  sendErrors: number;
+}
+
 /**
- * The host's dropped datagrams by reason, and their `total`. Each dropped datagram
- * counts once, under the first reason found.
+ * The host's dropped datagrams by reason, the socket's own drops, and their `total`
+ * (every received datagram dropped: the host's reasons plus `receiveQueueFull`). Each
+ * dropped datagram counts once, under the first reason found.
  */
-export type ENetDropStatistics = Readonly<DropCounters & { total: number }>;
+export type ENetDropStatistics = Readonly<DropCounters & ENetSocketDrops & { total: number }>;
 
 /** One dropped datagram, as the `onDrop` hook of `createHost` sees it. */
 export interface ENetDrop {
@@ -65,13 +78,23 @@ export function describeDrop(reason: DropReason): string {
 }
 
 /**
- * A frozen snapshot of the host's drop counters.
+ * A frozen snapshot of the host's and its transport's drop counters.
  *
  * @param host The core host.
+ * @param socket The transport's counters, when it keeps them.
  * @returns The counters and their total.
  */
-export function dropStatisticsOf(host: Host): ENetDropStatistics {
-  return Object.freeze({ ...host.stats.drops, total: host.stats.droppedDatagrams });
+export function dropStatisticsOf(
+  host: Host,
+  socket: Readonly<TransportStats> | undefined,
+): ENetDropStatistics {
+  const receiveQueueFull = socket?.droppedDatagrams ?? 0;
+  return Object.freeze({
+    ...host.stats.drops,
+    receiveQueueFull,
+    sendErrors: socket?.sendErrors ?? 0,
+    total: host.stats.droppedDatagrams + receiveQueueFull,
+  });
 }
 
 /**

@@ -403,12 +403,15 @@ export class ENetConnection extends ENetConnectionConstants {
    * The datagrams the host dropped, by reason (an extension): a peer with another
    * compression mode counts under `decompression`, another checksum setting under
    * `checksum`, and limit hits under `maximumPacketSize`, `maximumWaitingData` and
-   * `fragment`. The `onDrop` option of `createHost` names each drop as it happens.
+   * `fragment`; the socket's own losses under `receiveQueueFull` (the host fell behind
+   * its socket) and `sendErrors`. The `onDrop` option of `createHost` names each host
+   * drop as it happens.
    *
    * @returns A frozen snapshot of the counters, with their `total`.
    */
   getDropStatistics(): ENetDropStatistics {
-    return dropStatisticsOf(this.#require("get drop statistics").host);
+    const session = this.#require("get drop statistics");
+    return dropStatisticsOf(session.host, session.driver.transport.stats);
   }
 
   /**

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ENetConnection, type ENetDrop, type ENetHostOptions, ENetPacketPeer } from "../../mod.ts";
+import { MemoryNetwork, type TransportStats } from "../../adapters/mod.ts";
 
 /**
  * A server with `serverOptions` and a client with `clientOptions` (and compression
@@ -117,6 +118,57 @@ describe("drop statistics and the onDrop hook", () => {
     } finally {
       await client.destroy();
       await server.destroy();
+    }
+  });
+
+  test("the socket's own losses: a refused send counts under sendErrors", async () => {
+    const host = new ENetConnection();
+    await host.createHostBound("127.0.0.1", 0);
+    try {
+      assert.equal(host.getDropStatistics().sendErrors, 0);
+      // An IPv4 socket cannot send to an IPv6 address: the socket refuses it.
+      await host.socketSend("::1", 9, new Uint8Array(4)).catch(() => {});
+      const deadline = performance.now() + 2000;
+      while (host.getDropStatistics().sendErrors === 0 && performance.now() < deadline) {
+        await host.service(5);
+      }
+      assert.equal(host.getDropStatistics().sendErrors, 1);
+      assert.equal(host.getDropStatistics().total, 0, "a send error drops no received datagram");
+    } finally {
+      await host.destroy();
+    }
+  });
+
+  test("a transport's full receive queue counts under receiveQueueFull and in the total", async () => {
+    const network = new MemoryNetwork();
+    const endpoint = network.open();
+    const stats: TransportStats = {
+      receivedDatagrams: 12,
+      receivedBytes: 480,
+      sentDatagrams: 0,
+      sentBytes: 0,
+      droppedDatagrams: 3,
+      sendErrors: 0,
+    };
+    const host = new ENetConnection();
+    await host.createHost(1, 0, 0, 0, {
+      transport: {
+        readable: endpoint.readable,
+        writable: endpoint.writable,
+        localAddress: endpoint.localAddress,
+        close: () => endpoint.close(),
+        stats,
+      },
+    });
+    try {
+      const drops = host.getDropStatistics();
+      assert.equal(drops.receiveQueueFull, 3);
+      assert.equal(drops.total, 3);
+      stats.droppedDatagrams = 5;
+      assert.equal(host.getDropStatistics().receiveQueueFull, 5);
+    } finally {
+      await host.destroy();
+      await network.close();
     }
   });
 });
