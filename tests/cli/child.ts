@@ -10,6 +10,8 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { main } from "../../src/cli/main.ts";
+import { Output } from "../../src/cli/output.ts";
 
 // tests/cli/child.ts sits two levels below the source root: the repository
 // under Deno and Bun, build/ under Node.
@@ -310,4 +312,27 @@ export async function sendBinaryThenTerminate(
   // The server said goodbye: the client sees the disconnect and exits 0.
   assert.equal((await client.exit()).code, 0, client.stderr);
   assert.match(client.stdout, /"type":"disconnect"/);
+}
+
+/**
+ * Runs the tool in this process (commands that end without reading stdin or signals),
+ * collecting what it prints.
+ *
+ * @param argv The arguments after `enet`.
+ * @returns The exit code and the output.
+ */
+export async function runHere(
+  argv: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const output = new Output({
+    status: false,
+    streams: {
+      stdout: { write: (s: string) => stdout += s },
+      stderr: { write: (s: string) => stderr += s },
+    },
+  });
+  const code = await main(argv, output);
+  return { code, stdout, stderr };
 }

@@ -1,8 +1,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { main } from "../../src/cli/main.ts";
-import { Output } from "../../src/cli/output.ts";
 import {
   Child,
   echoAndQuit,
@@ -10,27 +8,13 @@ import {
   jsonLines,
   repoRoot,
   run,
+  runHere,
   sendBinaryThenTerminate,
   startServer,
 } from "./child.ts";
 
 /** A test fixture (certificates for localhost, 127.0.0.1 and ::1; see their README). */
 const fixture = (name: string) => join(repoRoot, "tests", "dtls", "fixtures", name);
-
-/** Runs the tool in this process, collecting what it prints. */
-async function runHere(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const output = new Output({
-    status: false,
-    streams: {
-      stdout: { write: (s: string) => stdout += s },
-      stderr: { write: (s: string) => stderr += s },
-    },
-  });
-  const code = await main(argv, output);
-  return { code, stdout, stderr };
-}
 
 /** Starts `enet serve --echo --json` over DTLS with fixture credentials. */
 function startDtlsServer(key: string, cert: string): Promise<{ server: Child; port: number }> {

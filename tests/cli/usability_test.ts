@@ -4,24 +4,8 @@ import { createSocket } from "node:dgram";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveBind } from "../../src/cli/address.ts";
-import { main, VERSION } from "../../src/cli/main.ts";
-import { Output } from "../../src/cli/output.ts";
-import { jsonLines, repoRoot, run, startServer } from "./child.ts";
-
-/** Runs the tool in this process (commands that end without reading stdin or signals). */
-async function runHere(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const output = new Output({
-    status: false,
-    streams: {
-      stdout: { write: (s: string) => stdout += s },
-      stderr: { write: (s: string) => stderr += s },
-    },
-  });
-  const code = await main(argv, output);
-  return { code, stdout, stderr };
-}
+import { VERSION } from "../../src/cli/main.ts";
+import { jsonLines, repoRoot, run, runHere, startServer } from "./child.ts";
 
 describe("enet CLI: first contact", () => {
   test("serve --bind takes a host name, resolved as connect resolves HOST", async () => {

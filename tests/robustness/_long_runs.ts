@@ -10,7 +10,7 @@ import { PeerState } from "../../src/core/types.ts";
 import { seededRandom, SimNetwork } from "../helpers/sim_network.ts";
 import { Conversation, retained } from "./_conversation.ts";
 import { connectCommand, pick, seal } from "./_fuzz.ts";
-import { runPartition, runSoak, type SoakProfile } from "./_soak.ts";
+import { PARTITION_TIMEOUTS, runPartition, runSoak, type SoakProfile } from "./_soak.ts";
 
 /** One soak's figures. */
 export interface SoakRow {
@@ -120,13 +120,7 @@ export function runSoaks(scale: number, log: (line: string) => void): SoakRow[] 
 /** Runs partitions just under the minimum timeout and three times the maximum. */
 export function runPartitions(log: (line: string) => void): PartitionRow[] {
   const rows: PartitionRow[] = [];
-  const settings: [number, number, number][] = [
-    [32, 5000, 30000],
-    [4, 2000, 8000],
-    [1024, 1000, 10000],
-    [1024, 20000, 30000],
-  ];
-  for (const timeouts of settings) {
+  for (const timeouts of PARTITION_TIMEOUTS) {
     for (const length of [1500, timeouts[1] - 300, 3 * timeouts[2]]) {
       for (const seed of [1, 2, 3]) {
         const p = runPartition(length, timeouts, seed, WRAP - 4000);

@@ -144,3 +144,11 @@ export function runPartition(
     errors: conversation.errors,
   };
 }
+
+/** Timeout settings (limit, minimum, maximum ms) the partition runs cover: ENet's defaults, short, and long. */
+export const PARTITION_TIMEOUTS: readonly [number, number, number][] = [
+  [32, 5000, 30000],
+  [4, 2000, 8000],
+  [1024, 1000, 10000],
+  [1024, 20000, 30000],
+];

@@ -10,7 +10,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runPartition, runSoak, type SoakProfile } from "./_soak.ts";
+import { PARTITION_TIMEOUTS, runPartition, runSoak, type SoakProfile } from "./_soak.ts";
 
 const WRAP = 2 ** 32;
 
@@ -99,13 +99,7 @@ test("partition: a short one heals without a disconnect", () => {
 });
 
 test("partition: the disconnect comes within the timeout bounds, never before the minimum", () => {
-  const settings: [number, number, number][] = [
-    [32, 5000, 30000],
-    [4, 2000, 8000],
-    [1024, 1000, 10000],
-    [1024, 20000, 30000],
-  ];
-  for (const timeouts of settings) {
+  for (const timeouts of PARTITION_TIMEOUTS) {
     const [, minimum, maximum] = timeouts;
     for (const seed of [1, 2]) {
       // Heals just before the minimum: the peer may still time out when its next
