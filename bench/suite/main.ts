@@ -17,9 +17,10 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
+import { keepAnalysis } from "./analysis.ts";
 import { renderChart } from "./chart.ts";
 import { ROOT, type Runtime, RUNTIMES } from "./children.ts";
 import { type MachineInfo, machineInfo } from "./machine.ts";
@@ -101,7 +102,7 @@ async function cli(args: string[]): Promise<void> {
   if (out === undefined) {
     console.log(markdown);
   } else {
-    writeFileSync(out, markdown);
+    writeFileSync(out, keepAnalysis(existsSync(out) ? readFileSync(out, "utf8") : null, markdown));
     writeFileSync(join(dirname(out), chartName), svg);
     // The repository's formatter owns the layout (docs/ is checked with deno fmt).
     const files = [out, join(dirname(out), chartName)];
