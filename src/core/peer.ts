@@ -186,6 +186,11 @@ export class Peer {
   scheduleIndex = -1;
   /** @internal When it next needs a send phase, on the caller's clock. */
   dueAt = 0;
+  /**
+   * @internal Taken for a send phase and not rescheduled yet (it may still sit on the heap
+   * at its old deadline).
+   */
+  visiting = false;
 
   /**
    * Creates a slot; only `Host` does this.

@@ -99,7 +99,6 @@ export function handleIncomingDatagram(
     if (peer.address!.address === BROADCAST_ADDRESS) {
       peer.address = { address: from.address, port: from.port };
     }
-    peer.incomingDataTotal += data.length;
   }
   // Whatever this datagram changes (acknowledgements to send, window space freed), the
   // send phase should run next, as it does right after receiving in enet_host_service.

@@ -64,8 +64,10 @@ export class SendSchedule {
 
   /**
    * Moves the marked peers and those whose deadline is at or before `now` into `visit`,
-   * in slot order, and clears their marks. Due peers leave the heap; the send phase
-   * puts them back with {@linkcode SendSchedule.reschedule}.
+   * in slot order, and clears their marks. Due peers leave the heap; a marked peer stays
+   * on it at its old deadline (it is taken only once), and the send phase moves it, or
+   * puts a due one back, with {@linkcode SendSchedule.reschedule}: one heap update per
+   * visit instead of a removal and an insertion.
    *
    * @param now The caller's clock.
    * @param visit An empty array to fill.
@@ -75,14 +77,17 @@ export class SendSchedule {
     for (let i = 0; i < marked.length; i++) {
       const peer = marked[i];
       peer.marked = false;
+      peer.visiting = true;
       visit.push(peer);
-      if (peer.scheduleIndex >= 0) this.remove(peer);
     }
     marked.length = 0;
     const heap = this.#heap;
     while (heap.length > 0 && heap[0].dueAt <= now) {
       const peer = heap[0];
       this.remove(peer);
+      // Taken already (marked now, or by a send phase still running): not twice.
+      if (peer.visiting) continue;
+      peer.visiting = true;
       visit.push(peer);
     }
     if (visit.length > 1) visit.sort(bySlot);
@@ -96,6 +101,7 @@ export class SendSchedule {
    * @param dueAt When it next needs a send phase on the caller's clock; `Infinity` for never.
    */
   reschedule(peer: Peer, dueAt: number): void {
+    peer.visiting = false;
     if (dueAt === Infinity) {
       if (peer.scheduleIndex >= 0) this.remove(peer);
       return;

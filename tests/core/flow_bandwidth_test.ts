@@ -233,3 +233,18 @@ describe("bandwidth throttle", () => {
     assert.ok(clients.every((x) => x.host.stats.droppedDatagrams === 0));
   });
 });
+
+describe("incoming data total", () => {
+  test("each received datagram counts its length once, as C's incomingDataTotal", () => {
+    const server = new Host({ seed: 1, peerCount: 2 });
+    const client = connectClient(server, 0, 7000, {});
+    const peer = serverPeerOf(server, client);
+    const before = peer.incomingDataTotal;
+    client.peer.send(0, { data: new Uint8Array(40), flags: 0 });
+    client.host.flush(100);
+    const datagrams = drain(client.host);
+    assert.equal(datagrams.length, 1);
+    server.handleDatagram(110, client.address, datagrams[0]);
+    assert.equal(peer.incomingDataTotal - before, datagrams[0].length);
+  });
+});

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Host } from "../../src/core/host.ts";
+import type { Peer } from "../../src/core/peer.ts";
+import { SendSchedule } from "../../src/core/send_schedule.ts";
 import { PacketFlag, PeerState } from "../../src/core/types.ts";
 import { SimNetwork } from "../helpers/sim_network.ts";
 
@@ -121,5 +123,39 @@ describe("send schedule after a settings change", () => {
     const start = net.now;
     assert.ok(net.runUntil(() => client.host.stats.totalSentPackets - sent >= 3, 1000));
     assert.ok(net.now - start < 100, `3 pings took ${net.now - start} ms`);
+  });
+});
+
+describe("SendSchedule heap", () => {
+  test("a marked peer with a deadline is taken once, stays on the heap and moves on reschedule", () => {
+    const host = new Host({ seed: 3, peerCount: 4 });
+    const schedule = new SendSchedule();
+    const [a, b, c] = host.peers;
+    schedule.reschedule(a, 10);
+    schedule.reschedule(b, 20);
+    schedule.reschedule(c, 30);
+    // b is marked and also due: visited once, with a (due) but not c.
+    schedule.mark(b);
+    const visit: Peer[] = [];
+    schedule.take(25, visit);
+    assert.deepEqual(visit.map((p) => p.incomingPeerID), [0, 1]);
+    assert.equal(schedule.earliest, 30);
+    // A marked peer that is not due keeps its place until rescheduled.
+    schedule.mark(c);
+    const second: Peer[] = [];
+    schedule.take(26, second);
+    assert.deepEqual(second.map((p) => p.incomingPeerID), [2]);
+    assert.equal(schedule.earliest, 30);
+    // Taken again before its reschedule (a nested phase): not visited twice.
+    const nested: Peer[] = [];
+    schedule.take(40, nested);
+    assert.deepEqual(nested, []);
+    assert.equal(schedule.earliest, Infinity);
+    for (const peer of [...visit, ...second]) schedule.reschedule(peer, 100 + peer.incomingPeerID);
+    assert.equal(schedule.earliest, 100);
+    const all: Peer[] = [];
+    schedule.take(200, all);
+    assert.deepEqual(all.map((p) => p.incomingPeerID), [0, 1, 2]);
+    assert.equal(schedule.earliest, Infinity);
   });
 });
