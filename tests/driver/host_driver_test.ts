@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import type { Datagram, DatagramTransport } from "../../adapters/transport.ts";
 import type { DriverAddress, DriverHost, DriverTransmit } from "../../src/driver/driver_host.ts";
 import { DATAGRAMS_PER_SEND_PHASE, HostDriver } from "../../src/driver/host_driver.ts";
+import { countTimers } from "../helpers/timer_count.ts";
 
 interface FakeEvent {
   name: string;
@@ -158,30 +159,25 @@ describe("HostDriver", () => {
     const host = new FakeHost();
     const { transport, push } = fakeTransport(true);
     const driver = new HostDriver(host, transport);
-    const realSetTimeout = globalThis.setTimeout;
-    let timers = 0;
-    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
-      timers++;
-      return realSetTimeout(...args);
-    }) as typeof setTimeout;
+    const timers = countTimers();
     try {
       for (let i = 0; i < 5; i++) assert.equal(await driver.nextEvent(0), null);
-      assert.equal(timers, 0, "an idle nextEvent(0) armed a timer");
+      assert.equal(timers.armed, 0, "an idle nextEvent(0) armed a timer");
       // Three waits with time limits, each answered by an event: one timer in all.
       for (let i = 0; i < 3; i++) {
         const waiting = driver.nextEvent(60_000);
         push({ data: Uint8Array.of(i), address: "127.0.0.1", port: 1 });
         assert.deepEqual(await waiting, { name: `got ${i}` });
       }
-      assert.equal(timers, 1, "each wait armed its own timer");
+      assert.equal(timers.armed, 1, "each wait armed its own timer");
       // A ready event and a synchronous poll need no timer either.
       host.events.push({ name: "ready" }, { name: "polled" });
       assert.deepEqual(await driver.nextEvent(60_000), { name: "ready" });
       assert.deepEqual(driver.pollEvent(), { name: "polled" });
       assert.equal(driver.pollEvent(), undefined);
-      assert.equal(timers, 1);
+      assert.equal(timers.armed, 1);
     } finally {
-      globalThis.setTimeout = realSetTimeout;
+      timers.restore();
       await driver.close();
     }
   });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ENetConnection, ENetError, ENetPacketPeer, EventType } from "../../mod.ts";
 import { bytes, text, waitFor, withMemoryPair } from "./helpers.ts";
+import { countTimers } from "../helpers/timer_count.ts";
 
 describe("ENetConnection.checkEvents()", () => {
   test("drains every ready event synchronously, then returns EVENT_NONE", async () => {
@@ -57,19 +58,14 @@ describe("ENetConnection.checkEvents()", () => {
   test("service(0) with nothing pending resolves EVENT_NONE without arming a timer", async () => {
     const connection = new ENetConnection();
     await connection.createHostBound("127.0.0.1", 0);
-    const realSetTimeout = globalThis.setTimeout;
-    let timers = 0;
-    globalThis.setTimeout = ((...args: Parameters<typeof setTimeout>) => {
-      timers++;
-      return realSetTimeout(...args);
-    }) as typeof setTimeout;
+    const timers = countTimers();
     try {
       for (let i = 0; i < 5; i++) {
         assert.deepEqual(await connection.service(0), [EventType.EVENT_NONE, null, 0, 0]);
       }
-      assert.equal(timers, 0);
+      assert.equal(timers.armed, 0);
     } finally {
-      globalThis.setTimeout = realSetTimeout;
+      timers.restore();
       await connection.destroy();
     }
   });
