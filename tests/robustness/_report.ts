@@ -193,7 +193,7 @@ export function renderReport(results: RuntimeResult[]): string {
     "  `src/core/receive.ts` now takes such a DISCONNECT as an unacknowledged one: the peer becomes",
     "  a zombie, the application gets its disconnect event and the slot is free. The UDP fuzzer",
     "  found it: the first Deno run, before the fix, left fresh clients only 62 of 63 free slots",
-    "  388 s after the attack; the Deno and Node runs below have the fix.",
+    "  388 s after the attack; every run below has the fix.",
     "- **The `::1` flake** (no unreliable echoes while reliable and unsequenced ones arrive) is",
     "  ENet's sequencing, not a defect (`tests/robustness/stale_unreliable_test.ts`). An unreliable",
     "  packet is sequenced behind the last reliable packet sent on its channel. When a datagram",
