@@ -6,6 +6,8 @@
  * @module
  */
 
+import { xorshift } from "../../tests/compress/_helpers.ts";
+
 /** How many bodies the corpus holds. */
 export const CORPUS_COUNT = 64;
 
@@ -15,15 +17,7 @@ export const CORPUS_COUNT = 64;
  * @returns The bodies.
  */
 export function makeCorpus(): Uint8Array[] {
-  let state = 0x9e3779b9;
-  const next = () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state;
-  };
+  const next = xorshift(0x9e3779b9);
   const bodies: Uint8Array[] = [];
   for (let n = 0; n < CORPUS_COUNT; n++) {
     const entities = 3 + (next() % 70);
