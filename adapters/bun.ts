@@ -6,6 +6,7 @@
 
 import { bindAddress, bindPort } from "./address.ts";
 import { openNodeUdpTransport } from "./node.ts";
+import { growReceiveBuffer, receiveBufferRequest } from "./receive_buffer.ts";
 import { SendBatch } from "./send_batch.ts";
 import { bindError, type SocketBackend, SocketTransport } from "./socket_transport.ts";
 import type { DatagramTransport, UdpTransportOptions } from "./transport.ts";
@@ -60,7 +61,8 @@ export function hasBunUdpSocket(): boolean {
  * transport drop (and count) datagrams beyond `highWaterMark`. Bun sends
  * synchronously, so the payload is not copied and the caller may reuse it at once;
  * a send the socket refuses (its buffer is full) counts in `stats.sendErrors`, as a
- * lost datagram that ENet recovers. Outside Bun this opens the `node:dgram`
+ * lost datagram that ENet recovers. The kernel receive buffer is grown as `node:dgram`
+ * would (see `receive_buffer.ts`) on Linux. Outside Bun this opens the `node:dgram`
  * transport instead.
  *
  * @param options Bind address and port, queue bound.
@@ -84,6 +86,7 @@ export async function openBunUdpTransport(
   if (typeof udpSocket !== "function") return await openNodeUdpTransport(options);
   const { address, wildcard } = bindAddress(options.address);
   const port = bindPort(options.port);
+  const receiveBuffer = receiveBufferRequest(options.receiveBufferSize);
   const transport = new SocketTransport(options);
   let batch: SendBatch | null = null;
   const open = (hostname: string) =>
@@ -116,15 +119,21 @@ export async function openBunUdpTransport(
     // Not supported here (an IPv6-only socket): broadcast destinations fail to send.
   }
   batch = new SendBatch(socket, { onError: () => transport.sendFailed() });
-  transport.attach(bunBackend(socket, batch));
+  const granted = growReceiveBuffer(socket.address.port, receiveBuffer);
+  transport.attach(bunBackend(socket, batch, granted));
   return transport;
 }
 
-function bunBackend(socket: BunUdpSocket, batch: SendBatch): SocketBackend {
+function bunBackend(
+  socket: BunUdpSocket,
+  batch: SendBatch,
+  receiveBufferSize: number | undefined,
+): SocketBackend {
   const bound = socket.address;
   return {
     family: bound.family === "IPv6" ? "IPv6" : "IPv4",
     localAddress: { address: bound.address, port: bound.port },
+    receiveBufferSize,
     // Gathered and sent with sendMany after this turn's I/O; what a full socket
     // refuses is held and sent on drain.
     send: (data, address, port) => batch.send(data, port, address),

@@ -8,6 +8,7 @@
 
 import { bindAddress, bindPort } from "./address.ts";
 import { openNodeUdpTransport } from "./node.ts";
+import { growReceiveBuffer, receiveBufferRequest } from "./receive_buffer.ts";
 import { SendQueue } from "./send_queue.ts";
 import {
   bindError,
@@ -64,7 +65,8 @@ export function hasDenoDatagram(): boolean {
  * payload synchronously and go out one at a time, in order (Deno sends
  * asynchronously, and completes concurrent sends in reverse order); more than 4096
  * waiting sends fail and are counted. Deno enables broadcast (`SO_BROADCAST`) on every
- * UDP socket, as C ENet does on its host sockets.
+ * UDP socket, as C ENet does on its host sockets. The kernel receive buffer is grown
+ * as `node:dgram` would (see `receive_buffer.ts`) where FFI and `/proc` may be used.
  * Without `Deno.listenDatagram` (Deno without unstable `net`, or another runtime)
  * this opens the `node:dgram` transport instead.
  *
@@ -89,6 +91,7 @@ export async function openDenoUdpTransport(
   if (typeof listen !== "function") return await openNodeUdpTransport(options);
   const { address, wildcard } = bindAddress(options.address);
   const port = bindPort(options.port);
+  const receiveBuffer = receiveBufferRequest(options.receiveBufferSize);
   const transport = new SocketTransport(options);
   let conn: DenoDatagramConn;
   try {
@@ -101,11 +104,16 @@ export async function openDenoUdpTransport(
       throw bindError(address, port, error);
     }
   }
-  transport.attach(denoBackend(conn, transport));
+  const granted = growReceiveBuffer(conn.addr.port, receiveBuffer);
+  transport.attach(denoBackend(conn, transport, granted));
   return transport;
 }
 
-function denoBackend(conn: DenoDatagramConn, transport: SocketTransport): SocketBackend {
+function denoBackend(
+  conn: DenoDatagramConn,
+  transport: SocketTransport,
+  receiveBufferSize: number | undefined,
+): SocketBackend {
   const scratch = new Uint8Array(RECEIVE_BUFFER_SIZE);
   const localAddress = { address: conn.addr.hostname, port: conn.addr.port };
   const sends = new SendQueue(
@@ -117,6 +125,7 @@ function denoBackend(conn: DenoDatagramConn, transport: SocketTransport): Socket
   return {
     family: localAddress.address.includes(":") ? "IPv6" : "IPv4",
     localAddress,
+    receiveBufferSize,
     send: (data, hostname, port) => sends.push(data.slice(), hostname, port),
     async receive(): Promise<RawDatagram> {
       const received = conn.receive(scratch);

@@ -27,6 +27,7 @@ export type {
   UdpTransportOptions,
 } from "./transport.ts";
 export { DEFAULT_HIGH_WATER_MARK } from "./transport.ts";
+export { DEFAULT_RECEIVE_BUFFER_SIZE } from "./receive_buffer.ts";
 export { isNumericAddress, normalizeAddress } from "./address.ts";
 export { hasBunUdpSocket, openBunUdpTransport } from "./bun.ts";
 export { hasDenoDatagram, openDenoUdpTransport } from "./deno.ts";

@@ -7,6 +7,7 @@
 import { Buffer } from "node:buffer";
 import { createSocket, type Socket } from "node:dgram";
 import { bindAddress, bindPort, isIPv4 } from "./address.ts";
+import { receiveBufferRequest } from "./receive_buffer.ts";
 import { SendQueue } from "./send_queue.ts";
 import { bindError, type SocketBackend, SocketTransport } from "./socket_transport.ts";
 import type { DatagramTransport, UdpTransportOptions } from "./transport.ts";
@@ -38,14 +39,15 @@ export async function openNodeUdpTransport(
 ): Promise<DatagramTransport> {
   const { address, wildcard } = bindAddress(options.address);
   const port = bindPort(options.port);
+  const receiveBuffer = receiveBufferRequest(options.receiveBufferSize);
   const transport = new SocketTransport(options);
   let socket: Socket;
   try {
-    socket = await bind(isIPv4(address) ? "udp4" : "udp6", address, port, transport);
+    socket = await bind(isIPv4(address) ? "udp4" : "udp6", address, port, receiveBuffer, transport);
   } catch (error) {
     if (!wildcard) throw bindError(address, port, error);
     try {
-      socket = await bind("udp4", "0.0.0.0", port, transport);
+      socket = await bind("udp4", "0.0.0.0", port, receiveBuffer, transport);
     } catch {
       throw bindError(address, port, error);
     }
@@ -58,6 +60,7 @@ function bind(
   type: "udp4" | "udp6",
   address: string,
   port: number,
+  receiveBuffer: number,
   transport: SocketTransport,
 ): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -77,7 +80,7 @@ function bind(
     });
     socket.bind(port, address, () => {
       socket.off("error", onBindError);
-      growSocketBuffers(socket);
+      growSocketBuffers(socket, receiveBuffer);
       allowBroadcast(socket);
       // Every send passes a callback, so errors arrive there; this only keeps a stray
       // 'error' event from becoming an uncaught exception.
@@ -121,26 +124,27 @@ function allowBroadcast(socket: Socket): void {
   }
 }
 
-/**
- * The receive buffer asked for: 16 times C ENet's 256 KiB (ENET_HOST_RECEIVE_BUFFER_SIZE).
- * A garbage-collection pause or a busy turn holds the event loop for several milliseconds,
- * where C returns to the socket at once; at 1000 peers × 20 Hz that is more datagrams
- * than 256 KiB of small-datagram buffers hold. The system caps it (`rmem_max` on Linux).
- */
-const RECEIVE_BUFFER_SIZE = 4 * 1024 * 1024;
 /** C ENet's send buffer size (ENET_HOST_SEND_BUFFER_SIZE). */
 const SEND_BUFFER_SIZE = 256 * 1024;
 
 /**
- * Asks for large socket buffers (see {@linkcode RECEIVE_BUFFER_SIZE}), so a burst is not
+ * Asks for large socket buffers (see `DEFAULT_RECEIVE_BUFFER_SIZE`), so a burst is not
  * lost in the kernel. Best effort: a runtime or system that refuses keeps its defaults.
  */
-function growSocketBuffers(socket: Socket): void {
+function growSocketBuffers(socket: Socket, receiveBuffer: number): void {
   try {
-    socket.setRecvBufferSize(RECEIVE_BUFFER_SIZE);
+    socket.setRecvBufferSize(receiveBuffer);
     socket.setSendBufferSize(SEND_BUFFER_SIZE);
   } catch {
     // Not supported here (some runtimes' node:dgram): the defaults stay.
+  }
+}
+
+function receiveBufferSize(socket: Socket): number | undefined {
+  try {
+    return socket.getRecvBufferSize();
+  } catch {
+    return undefined;
   }
 }
 
@@ -163,6 +167,7 @@ function nodeBackend(socket: Socket, transport: SocketTransport): SocketBackend 
   return {
     family: bound.family === "IPv6" ? "IPv6" : "IPv4",
     localAddress: { address: bound.address, port: bound.port },
+    receiveBufferSize: receiveBufferSize(socket),
     send(data, address, port) {
       // A copy, as the socket may send after this returns; Buffer.from copies small
       // datagrams into a shared pool instead of allocating memory for each.

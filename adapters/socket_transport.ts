@@ -38,6 +38,8 @@ export interface SocketBackend {
   readonly family: "IPv4" | "IPv6" | "any";
   /** The bound address and port. */
   readonly localAddress: { address: string; port: number };
+  /** The kernel receive buffer in bytes as the system reports it, when known. */
+  readonly receiveBufferSize?: number;
   /**
    * Sends one datagram to a numeric address already in the socket's family. Must not
    * keep `data` after returning unless it copied it. Returns `false` or throws when
@@ -138,6 +140,11 @@ export class SocketTransport implements DatagramTransport {
     const backend = this.#backend;
     if (backend === null) throw new TypeError("Cannot read localAddress: socket not bound yet");
     return backend.localAddress;
+  }
+
+  /** The socket's kernel receive buffer in bytes as the system reports it, when known. */
+  get receiveBufferSize(): number | undefined {
+    return this.#backend?.receiveBufferSize;
   }
 
   /**

@@ -106,6 +106,13 @@ export interface DatagramTransport {
    * @param receiver Called once per received datagram, or `null` to detach.
    */
   setReceiver?(receiver: DatagramReceiver | null): void;
+  /**
+   * The socket's kernel receive buffer in bytes as the system reports it (Linux reports
+   * twice the size granted), when known. Node's `node:dgram` sets it on every system;
+   * under Deno and Bun it is set through the C library on Linux (Deno needs
+   * `--allow-ffi` and read access to `/proc`), and is `undefined` where it was not.
+   */
+  readonly receiveBufferSize?: number;
   /** Counters, see {@linkcode TransportStats}. */
   readonly stats?: Readonly<TransportStats>;
   /**
@@ -137,6 +144,13 @@ export interface UdpTransportOptions extends TransportOptions {
   address?: string;
   /** The port to bind, default 0 (any free port). */
   port?: number;
+  /**
+   * The kernel receive buffer to ask for (`SO_RCVBUF`), default 4 MiB: room for about
+   * 4,000 small datagrams while the program is busy elsewhere. The system caps it
+   * (`net.core.rmem_max` on Linux). See {@linkcode DatagramTransport.receiveBufferSize}
+   * for what was granted.
+   */
+  receiveBufferSize?: number;
 }
 
 /** The default of {@linkcode TransportOptions.highWaterMark}. */
