@@ -10,6 +10,9 @@
  *     node --expose-gc build/scripts/robustness.js --json node.json
  *     deno run -A scripts/robustness.ts --report deno.json bun.json node.json --out docs/robustness.md
  *
+ * Before the ENet run, the same datagrams are thrown at a bare UDP transport in a process of
+ * its own (`--baseline N RATE`): the runtime's own share of the memory growth.
+ *
  * Options: --datagrams N (default 1000000), --rate R (datagrams/s aimed at, default 10000),
  * --scale S (soak length, default 1), --connects N (default 100000). The attack runs in a
  * child process (`--attack PORT N RATE`), so only the server side is measured.
@@ -17,10 +20,12 @@
  * @module
  */
 
+import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { udpRuntime } from "../adapters/mod.ts";
 import { canForceGc, udpFuzz } from "../tests/robustness/_udp_fuzz.ts";
+import { type UdpBaseline, udpBaseline } from "../tests/robustness/_udp_baseline.ts";
 import { attack } from "../tests/robustness/_udp_attacker.ts";
 import { runConnectFlood, runPartitions, runSoaks } from "../tests/robustness/_long_runs.ts";
 import { renderReport, type RuntimeResult } from "../tests/robustness/_report.ts";
@@ -48,10 +53,38 @@ function selfCommand(): string[] {
     : [process.execPath, script];
 }
 
+/** This runtime's command line for this script with a forced collection available. */
+function selfCommandWithGc(): string[] {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown };
+  const script = process.argv[1];
+  if (g.Deno !== undefined) {
+    return [process.execPath, "run", "-A", "--v8-flags=--expose-gc", script];
+  }
+  if (g.Bun !== undefined) return [process.execPath, script];
+  return [process.execPath, "--expose-gc", script];
+}
+
+/** Runs the bare-transport baseline in a process of its own, so neither run's growth hides the other's. */
+function runBaseline(datagrams: number, rate: number): UdpBaseline {
+  const [program, ...args] = selfCommandWithGc();
+  const child = spawnSync(program, [...args, "--baseline", `${datagrams}`, `${rate}`], {
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
+  if (child.status !== 0) throw new Error(`the baseline run failed (status ${child.status})`);
+  return JSON.parse(child.stdout.trim().split("\n").at(-1)!) as UdpBaseline;
+}
+
 if (process.argv.includes("--attack")) {
   const at = process.argv.indexOf("--attack");
   const [port, total, rate] = process.argv.slice(at + 1, at + 4).map(Number);
   await attack(port, total, rate);
+  process.exit(0);
+} else if (process.argv.includes("--baseline")) {
+  const at = process.argv.indexOf("--baseline");
+  const [total, rate] = process.argv.slice(at + 1, at + 3).map(Number);
+  console.log(JSON.stringify(await udpBaseline(total, rate, selfCommand(), log)));
   process.exit(0);
 } else if (process.argv.includes("--report")) {
   const start = process.argv.indexOf("--report") + 1;
@@ -70,6 +103,8 @@ if (process.argv.includes("--attack")) {
   const connects = Number(option("connects", "100000"));
   const started = performance.now();
   const rate = Number(option("rate", "10000"));
+  const baseline = runBaseline(datagrams, rate);
+  log(`baseline ${JSON.stringify(baseline)}`);
   const udp = await udpFuzz(datagrams, rate, selfCommand(), log);
   log(`udp ${JSON.stringify(udp)}`);
   const flood = runConnectFlood(connects);
@@ -82,6 +117,7 @@ if (process.argv.includes("--attack")) {
     date: new Date().toISOString().slice(0, 10),
     minutes: (performance.now() - started) / 60_000,
     udp,
+    baseline,
     flood,
     soaks,
     partitions,

@@ -7,6 +7,7 @@
 
 import type { FloodRow, PartitionRow, SoakRow } from "./_long_runs.ts";
 import type { MemorySample, UdpFuzzResult } from "./_udp_fuzz.ts";
+import type { UdpBaseline } from "./_udp_baseline.ts";
 
 /** Everything one runtime's run measured. */
 export interface RuntimeResult {
@@ -15,6 +16,8 @@ export interface RuntimeResult {
   date: string;
   minutes: number;
   udp: UdpFuzzResult;
+  /** The same datagrams at a bare transport, in a process of its own. */
+  baseline?: UdpBaseline;
   flood: FloodRow;
   soaks: SoakRow[];
   partitions: PartitionRow[];
@@ -110,19 +113,29 @@ function partitionTable(r: RuntimeResult): string[] {
   return lines;
 }
 
+const growth = (m: { before: MemorySample; after: MemorySample }, key: keyof MemorySample) =>
+  ((m.after[key] ?? 0) - (m.before[key] ?? 0)) / 2 ** 20;
+const signed = (mebibytes: number) => `${mebibytes >= 0 ? "+" : ""}${mebibytes.toFixed(1)}`;
+
 function memoryFindings(results: RuntimeResult[]): string[] {
   const lines: string[] = [];
   for (const r of results) {
-    const { before, after } = r.udp.memory;
-    const d = (key: keyof MemorySample) => {
-      const delta = ((after[key] ?? 0) - (before[key] ?? 0)) / 2 ** 20;
-      return `${delta >= 0 ? "+" : ""}${delta.toFixed(1)}`;
-    };
+    const d = (key: keyof MemorySample) => signed(growth(r.udp.memory, key));
     lines.push(
       `- ${r.runtime}: resident ${d("rss")} MiB, heap in use ${d("heapUsed")} MiB, heap reserved ${
         d("heapTotal")
       } MiB, external ${d("external")} MiB.`,
     );
+    if (r.baseline !== undefined) {
+      const bare = growth(r.baseline.memory, "rss");
+      lines.push(
+        `  - The same datagrams at a bare transport (${
+          count(r.baseline.received)
+        } received, no ENet, a process of its own): resident ${
+          signed(bare)
+        } MiB, so the library's share is ${signed(growth(r.udp.memory, "rss") - bare)} MiB.`,
+      );
+    }
     for (const error of r.udp.errors) lines.push(`  - violation: ${error}`);
   }
   return lines;

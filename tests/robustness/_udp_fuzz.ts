@@ -286,14 +286,23 @@ function sumOf(values: number[]): number {
 }
 
 /** A running attacker process: its stdout lines, a go signal, its exit. */
-interface AttackerProcess {
+export interface AttackerProcess {
   lines: AsyncIterable<string>;
   go(): void;
   tell(taken: number): void;
   exit: Promise<void>;
 }
 
-function spawnAttacker(
+/**
+ * Starts the attacker process (`command --attack PORT TOTAL RATE`).
+ *
+ * @param command This runtime's command line for the robustness script.
+ * @param port The port to attack.
+ * @param total Datagrams to throw.
+ * @param rate Datagrams per second aimed at.
+ * @returns The running attacker.
+ */
+export function spawnAttacker(
   command: string[],
   port: number,
   total: number,
