@@ -54,8 +54,16 @@ export interface UdpFuzzResult {
   probesConnected: number;
   /** Free slots probed. */
   probes: number;
-  /** Memory before the attack, after it, and once the attackers timed out. */
-  memory: { before: MemorySample; during: MemorySample; after: MemorySample };
+  /**
+   * Memory before the attack, right after it, once the attackers timed out (the
+   * conversation still running), and 15 s after the conversation stopped (`settled`).
+   */
+  memory: {
+    before: MemorySample;
+    during: MemorySample;
+    after: MemorySample;
+    settled?: MemorySample;
+  };
 }
 
 /** Forces a full collection where the runtime allows it, then samples memory. */
@@ -253,6 +261,11 @@ export async function udpFuzz(
   if (reliableEchoed !== target) {
     ledger.errors.push(`${target - reliableEchoed} reliable echoes missing`);
   }
+  // The conversation has stopped (both hosts stay connected and idle): V8 gives back the
+  // young generation it grew for the allocation rate once that rate has stayed low for a
+  // while (its throughput average spans seconds).
+  await sleep(15_000);
+  const settled = sampleMemory();
   const clientConnected = !clientDisconnected && peer.getState() === 5;
   // Fresh clients must get every free slot; retry while slots of lying attackers (whose
   // round-trip times they stretched) are still timing out.
@@ -277,7 +290,7 @@ export async function udpFuzz(
     reclaimSeconds,
     probesConnected,
     probes,
-    memory: { before: before ?? after, during, after },
+    memory: { before: before ?? after, during, after, settled },
   };
 }
 
