@@ -243,7 +243,7 @@ ${
 
 ## N-peer ping-pong
 
-Each peer keeps k reliable 32-byte pings in flight to an echo server for the window; RTT from
+Each peer keeps k reliable 32-byte pings in flight to an echo server for 5 s; RTT from
 the client's clock carried in the ping. Peers lost: connections that timed out under the load
 (their pings stop; the others go on).
 
@@ -251,7 +251,7 @@ ${pingPongTable(result)}
 
 ## Game tick
 
-N peers each send 64 B unreliable at 20 Hz (staggered) to an echo server for the window, then
+N peers each send 64 B unreliable at 20 Hz (staggered) to an echo server for 2 s, then
 wait 500 ms for the last echoes; the clients turn ENet's throttle deceleration off so losses show
 capacity, not ENet backing off. "Sent" is the share of the schedule the client managed to send
 (below 100%: the client was the bottleneck); "echoed" is echoes received / ticks sent. Server CPU
