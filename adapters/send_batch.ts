@@ -17,6 +17,14 @@ export interface BatchSocket {
 /** Most datagrams held at once; more are refused (the transport counts them as dropped). */
 export const DEFAULT_BATCH_LIMIT = 4096;
 
+/**
+ * Most datagrams gathered before they are sent without waiting for the turn to end. A
+ * busy turn (thousands of datagrams read from a deep receive buffer, a reply to each)
+ * would otherwise leave as one burst that overflows the receivers' buffers: C ENet,
+ * likewise, sends its replies after each read of at most 256 datagrams.
+ */
+export const DEFAULT_BATCH_BURST = 64;
+
 /** Bytes of each block the datagrams are copied into. */
 const SLAB_SIZE = 64 * 1024;
 
@@ -32,7 +40,8 @@ function afterIo(callback: () => void): void {
 /**
  * Sends datagrams through a socket, many per call. `send` copies the datagram into a
  * shared block and schedules one flush after the I/O of this turn (a burst of received
- * datagrams and the replies to them go out in one `sendMany`, one system call). A
+ * datagrams and the replies to them go out in one `sendMany`, one system call), or at
+ * once when {@linkcode DEFAULT_BATCH_BURST} have gathered in a busy turn. A
  * datagram the socket refuses (its buffer is full: `send`/`sendMany` return short) stays
  * held, with everything after it, and goes out on {@linkcode SendBatch.flush} — the
  * socket's drain callback, or the next turn's flush. Nothing is lost unless more than
@@ -58,6 +67,7 @@ function afterIo(callback: () => void): void {
 export class SendBatch {
   #socket: BatchSocket;
   #limit: number;
+  #burst: number;
   #schedule: (callback: () => void) => void;
   #onError: () => void;
   /** Waiting datagrams, flattened as `sendMany` takes them: data, port, address. */
@@ -71,7 +81,8 @@ export class SendBatch {
 
   /**
    * @param socket The socket.
-   * @param options `limit`: most datagrams held at once; `schedule`: how the flush
+   * @param options `limit`: most datagrams held at once; `burst`: most gathered before
+   *   they are sent at once (default {@linkcode DEFAULT_BATCH_BURST}); `schedule`: how the flush
    *   after this turn is scheduled (default `setImmediate`); `onError`: called for each
    *   datagram the socket rejects with an error.
    */
@@ -79,12 +90,14 @@ export class SendBatch {
     socket: BatchSocket,
     options: {
       limit?: number;
+      burst?: number;
       schedule?: (callback: () => void) => void;
       onError?: () => void;
     } = {},
   ) {
     this.#socket = socket;
     this.#limit = options.limit ?? DEFAULT_BATCH_LIMIT;
+    this.#burst = options.burst ?? DEFAULT_BATCH_BURST;
     this.#schedule = options.schedule ?? afterIo;
     this.#onError = options.onError ?? (() => {});
   }
@@ -105,7 +118,10 @@ export class SendBatch {
   send(data: Uint8Array, port: number, address: string): boolean {
     if (this.size >= this.#limit) return false;
     this.#held.push(this.#copy(data), port, address);
-    if (!this.#scheduled) {
+    // A busy turn: what gathered goes now (a refusing socket keeps more waiting, and is
+    // not asked again until its drain or the turn's flush).
+    if (this.size === this.#burst) this.flush();
+    if (this.size > 0 && !this.#scheduled) {
       this.#scheduled = true;
       this.#schedule(this.#flushLater);
     }

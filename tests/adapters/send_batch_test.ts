@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { type BatchSocket, SendBatch } from "../../adapters/send_batch.ts";
+import { type BatchSocket, DEFAULT_BATCH_BURST, SendBatch } from "../../adapters/send_batch.ts";
 
 /** A socket whose buffer takes `room` datagrams until the test makes room. */
 function fullSocket(withSendMany: boolean) {
@@ -57,6 +57,25 @@ describe("SendBatch", () => {
     turn.run();
     assert.deepEqual(wire, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.equal(state.calls, 1);
+  });
+
+  test("a busy turn's datagrams leave in bursts of at most DEFAULT_BATCH_BURST, in order", () => {
+    const { socket, wire, state } = fullSocket(true);
+    const bursts: number[] = [];
+    const sendMany = socket.sendMany!;
+    socket.sendMany = (packets) => {
+      bursts.push(packets.length / 3);
+      return sendMany(packets);
+    };
+    const turn = manualSchedule();
+    const batch = new SendBatch(socket, { schedule: turn.schedule });
+    state.room = 1000;
+    const count = DEFAULT_BATCH_BURST * 3 + 5;
+    for (let i = 0; i < count; i++) batch.send(Uint8Array.of(i & 0xff), 9000, "127.0.0.1");
+    assert.deepEqual(bursts, [DEFAULT_BATCH_BURST, DEFAULT_BATCH_BURST, DEFAULT_BATCH_BURST]);
+    turn.run();
+    assert.deepEqual(bursts.at(-1), 5);
+    assert.deepEqual(wire, Array.from({ length: count }, (_, i) => i & 0xff));
   });
 
   for (const withSendMany of [false, true]) {
