@@ -44,29 +44,23 @@ function runtimeVersion(): string {
 
 const log = (line: string) => console.error(`[${udpRuntime()}] ${line}`);
 
-/** This runtime's command line for this script, to start the attacker process. */
-function selfCommand(): string[] {
-  const g = globalThis as { Deno?: unknown };
-  const script = process.argv[1];
-  return g.Deno !== undefined
-    ? [process.execPath, "run", "-A", script]
-    : [process.execPath, script];
-}
-
-/** This runtime's command line for this script with a forced collection available. */
-function selfCommandWithGc(): string[] {
+/**
+ * This runtime's command line for this script: the attacker process, or with `gc` a run
+ * that can force a collection (the baseline).
+ */
+function selfCommand(gc = false): string[] {
   const g = globalThis as { Deno?: unknown; Bun?: unknown };
   const script = process.argv[1];
   if (g.Deno !== undefined) {
-    return [process.execPath, "run", "-A", "--v8-flags=--expose-gc", script];
+    return [process.execPath, "run", "-A", ...(gc ? ["--v8-flags=--expose-gc"] : []), script];
   }
-  if (g.Bun !== undefined) return [process.execPath, script];
+  if (g.Bun !== undefined || !gc) return [process.execPath, script];
   return [process.execPath, "--expose-gc", script];
 }
 
 /** Runs the bare-transport baseline in a process of its own, so neither run's growth hides the other's. */
 function runBaseline(datagrams: number, rate: number): UdpBaseline {
-  const [program, ...args] = selfCommandWithGc();
+  const [program, ...args] = selfCommand(true);
   const child = spawnSync(program, [...args, "--baseline", `${datagrams}`, `${rate}`], {
     stdio: ["ignore", "pipe", "inherit"],
     encoding: "utf8",
