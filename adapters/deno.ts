@@ -8,7 +8,9 @@
 
 import { bindAddress, bindPort } from "./address.ts";
 import { openNodeUdpTransport } from "./node.ts";
-import { growReceiveBuffer, receiveBufferRequest } from "./receive_buffer.ts";
+import { findUdpSocket, openLibc } from "./libc.ts";
+import { NativeUdpSocket } from "./native_socket.ts";
+import { receiveBufferRequest, setReceiveBuffer } from "./receive_buffer.ts";
 import { SendQueue } from "./send_queue.ts";
 import {
   bindError,
@@ -104,18 +106,39 @@ export async function openDenoUdpTransport(
       throw bindError(address, port, error);
     }
   }
-  const granted = growReceiveBuffer(conn.addr.port, receiveBuffer);
-  transport.attach(denoBackend(conn, transport, granted));
+  transport.attach(denoBackend(conn, transport, receiveBuffer));
   return transport;
+}
+
+/**
+ * The C library on the socket, where FFI may be used: the receive buffer grown, and
+ * direct sends and reads (see `native_socket.ts`).
+ */
+function nativeSide(port: number, family: "IPv4" | "IPv6", receiveBuffer: number) {
+  const calls = openLibc();
+  if (calls === undefined) return undefined;
+  try {
+    const fd = findUdpSocket(calls, port);
+    if (fd !== undefined) {
+      const receiveBufferSize = setReceiveBuffer(calls, fd, receiveBuffer);
+      return { socket: new NativeUdpSocket(calls, fd, family), receiveBufferSize, calls };
+    }
+  } catch {
+    // the runtime's own path
+  }
+  calls.close();
+  return undefined;
 }
 
 function denoBackend(
   conn: DenoDatagramConn,
   transport: SocketTransport,
-  receiveBufferSize: number | undefined,
+  receiveBuffer: number,
 ): SocketBackend {
   const scratch = new Uint8Array(RECEIVE_BUFFER_SIZE);
   const localAddress = { address: conn.addr.hostname, port: conn.addr.port };
+  const family = localAddress.address.includes(":") ? "IPv6" : "IPv4";
+  const native = nativeSide(localAddress.port, family, receiveBuffer);
   const sends = new SendQueue(
     (data, hostname, port) => conn.send(data, { transport: "udp", hostname, port }),
     () => transport.sendFailed(),
@@ -123,10 +146,17 @@ function denoBackend(
   let receiving: Promise<unknown> = Promise.resolve();
   let closed: Promise<void> | null = null;
   return {
-    family: localAddress.address.includes(":") ? "IPv6" : "IPv4",
+    family,
     localAddress,
-    receiveBufferSize,
-    send: (data, hostname, port) => sends.push(data.slice(), hostname, port),
+    receiveBufferSize: native?.receiveBufferSize,
+    // Directly while nothing waits in the queue (which keeps the order), else queued.
+    // Never once closing: the library is unloaded and the descriptor may be reused.
+    send: (data, hostname, port) =>
+      (closed === null && !sends.busy && native?.socket.send(data, hostname, port) === true) ||
+      sends.push(data.slice(), hostname, port),
+    tryReceive: native === undefined
+      ? undefined
+      : () => closed === null ? native.socket.receive() : null,
     async receive(): Promise<RawDatagram> {
       const received = conn.receive(scratch);
       receiving = received;
@@ -145,6 +175,7 @@ function denoBackend(
         }
         // Deno releases the port once the cancelled operations have settled.
         await Promise.allSettled([sent, receiving]);
+        native?.calls.close();
         await new Promise((resolve) => setTimeout(resolve, 0));
       })();
       return closed;

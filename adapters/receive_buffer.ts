@@ -8,17 +8,14 @@
  * `node:dgram` can set the size; `Deno.listenDatagram` and `Bun.udpSocket` cannot, and
  * keep the system's default (208 KiB on Linux).
  *
- * On Linux this finds the socket's descriptor among the process's own (`/proc/self/fd`,
- * the UDP socket bound to the port) and calls `setsockopt` from the C library through
- * the runtime's foreign function interface (`Deno.dlopen`, `bun:ffi`). It is best
- * effort: on another system, under Deno without `--allow-ffi` and read access to
- * `/proc`, or when anything fails, the socket keeps its size and nothing is reported.
+ * On Linux this calls `setsockopt` from the C library on the socket's descriptor (see
+ * `libc.ts` for how it is found, and where that works). It is best effort: where it
+ * cannot, the socket keeps its size and nothing is reported.
  *
  * @module
  */
 
-import { readdirSync, readlinkSync } from "node:fs";
-import process from "node:process";
+import { findUdpSocket, intOption, type LibcSocketCalls, openLibc, SOL_SOCKET } from "./libc.ts";
 
 /**
  * The receive buffer asked for by default: 16 times C ENet's 256 KiB
@@ -48,114 +45,32 @@ export function receiveBufferRequest(size: number | undefined): number {
   return size;
 }
 
-// Linux's <sys/socket.h> values.
-const SOL_SOCKET = 1;
-const SO_TYPE = 3;
 const SO_RCVBUF = 8;
-const SOCK_DGRAM = 2;
-const LIBC = "libc.so.6";
 
-/** The three C library calls used, over byte buffers. */
-interface SocketCalls {
-  getsockname(fd: number, address: Uint8Array, length: Uint8Array): number;
-  getsockopt(
-    fd: number,
-    level: number,
-    name: number,
-    value: Uint8Array,
-    length: Uint8Array,
-  ): number;
-  setsockopt(fd: number, level: number, name: number, value: Uint8Array, length: number): number;
-  close(): void;
-}
-
-/** The part of the `Deno` namespace used here. */
-interface DenoFfi {
-  dlopen(
-    path: string,
-    symbols: Record<string, { parameters: string[]; result: string }>,
-  ): { symbols: Record<string, (...args: unknown[]) => number>; close(): void };
-  permissions: { querySync(descriptor: { name: string; path?: string }): { state: string } };
-}
-
-/** The part of `bun:ffi` used here. */
-interface BunFfi {
-  dlopen(
-    path: string,
-    symbols: Record<string, { args: string[]; returns: string }>,
-  ): { symbols: Record<string, (...args: unknown[]) => number>; close(): void };
-}
-
-const SIGNATURES = {
-  getsockname: ["i32", "buffer", "buffer"],
-  getsockopt: ["i32", "i32", "i32", "buffer", "buffer"],
-  setsockopt: ["i32", "i32", "i32", "buffer", "u32"],
-} as const;
-
-function denoCalls(deno: DenoFfi): SocketCalls | undefined {
-  const granted = (descriptor: { name: string; path?: string }) =>
-    deno.permissions.querySync(descriptor).state === "granted";
-  // Asked without prompting: a program run without these permissions keeps the default.
-  if (!granted({ name: "ffi" }) || !granted({ name: "read", path: "/proc/self/fd" })) {
-    return undefined;
-  }
-  const symbols: Record<string, { parameters: string[]; result: string }> = {};
-  for (const [name, parameters] of Object.entries(SIGNATURES)) {
-    symbols[name] = { parameters: [...parameters], result: "i32" };
-  }
-  const library = deno.dlopen(LIBC, symbols);
-  return { ...library.symbols, close: () => library.close() } as unknown as SocketCalls;
-}
-
-function bunCalls(): SocketCalls | undefined {
-  // Bun's synchronous require, which also keeps other tools from resolving "bun:ffi".
-  const require = (import.meta as { require?: (specifier: string) => unknown }).require;
-  if (require === undefined) return undefined;
-  const ffi = require("bun:ffi") as BunFfi;
-  const symbols: Record<string, { args: string[]; returns: string }> = {};
-  for (const [name, args] of Object.entries(SIGNATURES)) {
-    symbols[name] = { args: args.map((type) => type === "buffer" ? "ptr" : type), returns: "i32" };
-  }
-  const library = ffi.dlopen(LIBC, symbols);
-  return { ...library.symbols, close: () => library.close() } as unknown as SocketCalls;
-}
-
-function intOption(calls: SocketCalls, fd: number, name: number): number | undefined {
-  const value = new Int32Array(1);
-  const length = new Uint32Array([4]);
-  const result = calls.getsockopt(
-    fd,
-    SOL_SOCKET,
-    name,
-    new Uint8Array(value.buffer),
-    new Uint8Array(length.buffer),
-  );
-  return result === 0 ? value[0] : undefined;
-}
-
-/** The local port of a socket descriptor (IPv4 and IPv6 keep it at the same offset). */
-function boundPort(calls: SocketCalls, fd: number): number | undefined {
-  const address = new Uint8Array(128);
-  const length = new Uint32Array([address.length]);
-  if (calls.getsockname(fd, address, new Uint8Array(length.buffer)) !== 0) return undefined;
-  return (address[2] << 8) | address[3];
-}
-
-/** The process's UDP socket bound to `port`, newest descriptor first. */
-function findSocket(calls: SocketCalls, port: number): number | undefined {
-  const descriptors = readdirSync("/proc/self/fd").map(Number).filter(Number.isInteger);
-  descriptors.sort((a, b) => b - a);
-  for (const fd of descriptors) {
-    let target: string;
-    try {
-      target = readlinkSync(`/proc/self/fd/${fd}`);
-    } catch {
-      continue; // closed meanwhile
-    }
-    if (!target.startsWith("socket:")) continue;
-    if (intOption(calls, fd, SO_TYPE) === SOCK_DGRAM && boundPort(calls, fd) === port) return fd;
-  }
-  return undefined;
+/**
+ * Asks the kernel for a receive buffer of `bytes` on the socket `fd`.
+ *
+ * @param calls The C library (see `libc.ts`).
+ * @param fd The socket.
+ * @param bytes The size to ask for.
+ * @returns The size the system reports afterwards, or `undefined` if unreadable.
+ *
+ * @example Grow descriptor 3's buffer
+ * ```ts
+ * import { openLibc } from "./libc.ts";
+ * const calls = openLibc();
+ * if (calls) console.log(setReceiveBuffer(calls, 3, DEFAULT_RECEIVE_BUFFER_SIZE));
+ * calls?.close();
+ * ```
+ */
+export function setReceiveBuffer(
+  calls: LibcSocketCalls,
+  fd: number,
+  bytes: number,
+): number | undefined {
+  const value = new Int32Array([bytes]);
+  calls.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, new Uint8Array(value.buffer), 4);
+  return intOption(calls, fd, SOL_SOCKET, SO_RCVBUF);
 }
 
 /**
@@ -174,20 +89,14 @@ function findSocket(calls: SocketCalls, port: number): number | undefined {
  * ```
  */
 export function growReceiveBuffer(port: number, bytes: number): number | undefined {
-  if (process.platform !== "linux") return undefined;
-  let calls: SocketCalls | undefined;
+  const calls = openLibc();
+  if (calls === undefined) return undefined;
   try {
-    const deno = (globalThis as { Deno?: DenoFfi }).Deno;
-    calls = deno !== undefined ? denoCalls(deno) : bunCalls();
-    if (calls === undefined) return undefined;
-    const fd = findSocket(calls, port);
-    if (fd === undefined) return undefined;
-    const value = new Int32Array([bytes]);
-    calls.setsockopt(fd, SOL_SOCKET, SO_RCVBUF, new Uint8Array(value.buffer), 4);
-    return intOption(calls, fd, SO_RCVBUF);
+    const fd = findUdpSocket(calls, port);
+    return fd === undefined ? undefined : setReceiveBuffer(calls, fd, bytes);
   } catch {
-    return undefined; // no C library of that name, no FFI: the default stays
+    return undefined; // the default stays
   } finally {
-    calls?.close();
+    calls.close();
   }
 }

@@ -63,6 +63,11 @@ export class SendQueue {
     return true;
   }
 
+  /** True while a send is waiting or in flight: a later send must queue behind it. */
+  get busy(): boolean {
+    return this.#running !== null;
+  }
+
   /**
    * Resolves when no send is waiting or in flight.
    *

@@ -51,6 +51,13 @@ export interface SocketBackend {
    * datagram's bytes must stay valid until `receive` is called again.
    */
   receive?(): Promise<RawDatagram>;
+  /**
+   * Pull-style sockets that can also read without waiting: the next datagram the socket
+   * already holds, or `null`. Called after each `receive` to drain a burst without an
+   * asynchronous read per datagram; a `lent` datagram is valid until the next call of
+   * either method.
+   */
+  tryReceive?(): RawDatagram | null;
   /** Closes the socket; resolves when its port is released. */
   close(): Promise<void>;
 }
@@ -58,6 +65,11 @@ export interface SocketBackend {
 const CLOSED_MESSAGE = "Cannot send: transport is closed";
 const MAX_CACHED_ADDRESSES = 1024;
 const MAX_CONSECUTIVE_RECEIVE_ERRORS = 64;
+/**
+ * Datagrams read without waiting after each awaited one (`tryReceive`), at most: C ENet
+ * reads up to 256 per service call before it sends again.
+ */
+const MAX_DRAINED_DATAGRAMS = 256;
 
 /**
  * A {@linkcode DatagramTransport} over a {@linkcode SocketBackend}. Adapters create it,
@@ -368,6 +380,12 @@ export class SocketTransport implements DatagramTransport {
         break;
       }
       this.deliver(datagram.data, datagram.address, datagram.port, datagram.lent === true);
+      for (let i = 0; i < MAX_DRAINED_DATAGRAMS && this.#closing === null; i++) {
+        if (this.#cancelled || this.#full()) break;
+        const next = backend.tryReceive?.();
+        if (next == null) break;
+        this.deliver(next.data, next.address, next.port, next.lent === true);
+      }
     }
     this.#pumping = false;
   }
