@@ -6,7 +6,7 @@
  *   enet_suite server <maxPeers>                       echo server, prints {"event":"port"}
  *   enet_suite bulk <port> <count> <size> <reliable>   one-way stream, then a result
  *   enet_suite pingpong <port> <peers> <inflight> <size> <ms>
- *   enet_suite tick <port> <peers> <hz> <size> <ms>
+ *   enet_suite tick <port> <peers> <hz> <size> <ms> <warmupMs>
  *   enet_suite raw-echo | raw-client <port> <inflight> <size> <ms>   bare UDP, no ENet
  *   enet_suite codec <ms>                              ENet's range coder on the corpus
  *
@@ -243,39 +243,51 @@ static int run_pingpong(unsigned short port, size_t n, int inflight, size_t size
   return 0;
 }
 
-static int run_tick(unsigned short port, size_t n, double hz, size_t size, double ms) {
+/*
+ * Ticks for warmup_ms, then for the measured window of ms: "ticking" marks the window's
+ * start and "window-end" its end; sent and echoed count the window's ticks only (each
+ * carries its index, and an echo of a warm-up tick is not counted).
+ */
+static int run_tick(unsigned short port, size_t n, double hz, size_t size, double ms,
+                    double warmup_ms) {
   ENetHost *host = client_host(n);
   ENetPeer **peers = connect_peers(host, port, n);
   /* No throttle deceleration (on both ends): loss measures capacity, not ENet's backing off. */
   for (size_t i = 0; i < n; i++) enet_peer_throttle_configure(peers[i], 5000, 2, 0);
-  printf("{\"event\":\"ticking\"}\n");
-  fflush(stdout);
-  double period = 1000.0 / hz, start = now_ms(), end = start + ms;
+  double period = 1000.0 / hz, start = now_ms(), measured = start + warmup_ms, end = measured + ms;
   double *due = malloc(n * sizeof *due);
   for (size_t i = 0; i < n; i++) due[i] = start + period * (double)i / (double)n;
-  uint64_t sent = 0, echoed = 0, lost = 0;
+  uint64_t index = 0, first = UINT64_MAX, echoed = 0, lost = 0;
   size_t next = 0;
-  int window_open = 1;
+  int window_open = 0, window_done = 0;
   ENetEvent event;
   double t;
   while ((t = now_ms()) < end + 500) {
+    if (t >= measured && !window_open && !window_done) {
+      printf("{\"event\":\"ticking\"}\n");
+      fflush(stdout);
+      window_open = 1;
+      first = index;
+    }
     if (t < end) {
       /* Peers are due in index order, one period apart: walk the ring. */
       while (due[next] <= t) {
-        ENetPacket *packet = make_packet('T', size, (uint32_t)sent, 0);
+        ENetPacket *packet = make_packet('T', size, (uint32_t)index, 0);
         if (enet_peer_send(peers[next], 0, packet) < 0) enet_packet_destroy(packet);
-        sent++;
+        index++;
         due[next] += period;
         next = (next + 1) % n;
       }
     } else if (window_open) {
       printf("{\"event\":\"window-end\"}\n");
+      fflush(stdout);
       window_open = 0;
+      window_done = 1;
     }
     if (enet_host_service(host, &event, 1) <= 0) continue;
     do {
       if (event.type == ENET_EVENT_TYPE_RECEIVE) {
-        echoed++;
+        if (event.packet->dataLength >= 5 && get_u32(event.packet->data + 1) >= first) echoed++;
         enet_packet_destroy(event.packet);
       } else if (event.type == ENET_EVENT_TYPE_DISCONNECT) {
         lost++; /* a timeout under load */
@@ -283,7 +295,7 @@ static int run_tick(unsigned short port, size_t n, double hz, size_t size, doubl
     } while (enet_host_check_events(host, &event) > 0);
   }
   printf("{\"event\":\"result\",\"ms\":%.3f,\"sent\":%llu,\"echoed\":%llu,\"lost\":%llu}\n", ms,
-         (unsigned long long)sent, (unsigned long long)echoed, (unsigned long long)lost);
+         (unsigned long long)(index - first), (unsigned long long)echoed, (unsigned long long)lost);
   fflush(stdout);
   disconnect_all(host);
   return 0;
@@ -418,9 +430,9 @@ int main(int argc, char **argv) {
     return run_pingpong((unsigned short)atoi(argv[2]), (size_t)atoi(argv[3]), atoi(argv[4]),
                         (size_t)atoi(argv[5]), atof(argv[6]));
   }
-  if (strcmp(role, "tick") == 0 && argc == 7) {
+  if (strcmp(role, "tick") == 0 && argc == 8) {
     return run_tick((unsigned short)atoi(argv[2]), (size_t)atoi(argv[3]), atof(argv[4]),
-                    (size_t)atoi(argv[5]), atof(argv[6]));
+                    (size_t)atoi(argv[5]), atof(argv[6]), atof(argv[7]));
   }
   if (strcmp(role, "raw-echo") == 0) raw_echo();
   if (strcmp(role, "raw-client") == 0 && argc == 6) {

@@ -238,37 +238,54 @@ export async function pingpong(
 }
 
 /**
- * N peers each sending one unreliable `size`-byte tick at `hz`, staggered, for `ms`
- * milliseconds, then counting echoes for a 500 ms grace period.
+ * N peers each sending one unreliable `size`-byte tick at `hz`, staggered: a warm-up of
+ * `warmupMs`, then the measured window of `ms` (between the "ticking" and "window-end"
+ * events), then a 500 ms grace period for the last echoes. Sent and echoed count the
+ * window's ticks only (each carries its index).
  *
  * @param port The server's port.
  * @param peers Peers (connections).
  * @param hz Ticks per second per peer.
  * @param size Bytes per tick.
- * @param ms How long.
+ * @param ms The measured window.
+ * @param warmupMs Ticking before the window.
  */
-export async function tick(port: number, peers: number, hz: number, size: number, ms: number) {
+export async function tick(
+  port: number,
+  peers: number,
+  hz: number,
+  size: number,
+  ms: number,
+  warmupMs: number,
+) {
   losses.tolerated = true;
   const clients = await connectClients(port, peers);
+  let index = 0;
+  let first = Infinity;
   let echoed = 0;
   for (const client of clients) {
-    client.onReceive = () => echoed++;
+    client.onReceive = (data) => {
+      if (data.length >= 5 && readU32(data, 1) >= first) echoed++;
+    };
     if (!client.peer!.isActive()) continue;
     // No throttle deceleration (on both ends): loss measures capacity, not ENet backing off.
     client.peer!.throttleConfigure(5000, 2, 0);
   }
-  emit({ event: "ticking" });
   const period = 1000 / hz;
   const start = performance.now();
-  const end = start + ms;
+  const measured = start + warmupMs;
+  const end = measured + ms;
   const due = new Float64Array(peers);
   for (let i = 0; i < peers; i++) due[i] = start + (period * i) / peers;
   const payload = makePayload(Kind.TICK, size, 0);
-  let sent = 0;
   let next = 0;
   for (let now = start; now < end; now = performance.now()) {
+    if (now >= measured && first === Infinity) {
+      first = index;
+      emit({ event: "ticking" });
+    }
     while (due[next] <= now) {
-      writeU32(payload, 1, sent++);
+      writeU32(payload, 1, index++);
       const peer = clients[next].peer!;
       if (peer.isActive()) peer.send(0, payload, 0);
       due[next] += period;
@@ -278,5 +295,5 @@ export async function tick(port: number, peers: number, hz: number, size: number
   }
   emit({ event: "window-end" });
   await new Promise((resolve) => setTimeout(resolve, 500));
-  await finish(clients, { ms, sent, echoed, lost: losses.count });
+  await finish(clients, { ms, sent: index - first, echoed, lost: losses.count });
 }

@@ -142,13 +142,22 @@ export function measurePingPong(
  * @param hz Ticks per second per peer.
  * @param size Bytes per tick.
  * @param ms Measured window.
+ * @param warmupMs Ticking before the window (not measured).
  * @returns The figures.
  */
-export function measureTick(pair: Pair, peers: number, hz: number, size: number, ms: number) {
+export function measureTick(
+  pair: Pair,
+  peers: number,
+  hz: number,
+  size: number,
+  ms: number,
+  warmupMs: number,
+) {
   return withServer(pair.server, ["server", 4095], ms, async (port, server) => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const idle = sampleProcess(server.pid);
-    const client = new PeerProcess(pair.client, ["tick", port, peers, hz, size, ms], ms + 60_000);
+    const args = ["tick", port, peers, hz, size, ms, warmupMs];
+    const client = new PeerProcess(pair.client, args, warmupMs + ms + 60_000);
     try {
       await client.next("ticking", 60_000);
       const from = sampleProcess(server.pid);

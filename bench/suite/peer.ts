@@ -17,7 +17,7 @@ const ROLES: Record<string, (n: number[]) => Promise<void>> = {
   server: (n) => serve(n[0]),
   bulk: (n) => bulk(n[0], n[1], n[2], n[3] === 1),
   pingpong: (n) => pingpong(n[0], n[1], n[2], n[3], n[4]),
-  tick: (n) => tick(n[0], n[1], n[2], n[3], n[4]),
+  tick: (n) => tick(n[0], n[1], n[2], n[3], n[4], n[5]),
   "raw-echo": () => rawEcho(),
   "raw-client": (n) => rawClient(n[0], n[1], n[2], n[3]),
   codec: (n) => codecs(n[0]),

@@ -251,12 +251,14 @@ ${pingPongTable(result)}
 
 ## Game tick
 
-N peers each send 64 B unreliable at 20 Hz (staggered) to an echo server for 2 s, then
-wait 500 ms for the last echoes; the clients turn ENet's throttle deceleration off so losses show
-capacity, not ENet backing off. "Sent" is the share of the schedule the client managed to send
-(below 100%: the client was the bottleneck); "echoed" is echoes received / ticks sent. Server CPU
-is user + system time from /proc over the window, in cores; memory per peer is the server's RSS
-growth from idle to the end of the window, per peer.
+N peers each send 64 B unreliable at 20 Hz (staggered) to an echo server: 1 s of warm-up,
+then a measured window of 3 s, then 500 ms for the last echoes; the clients turn ENet's throttle
+deceleration off so losses show capacity, not ENet backing off. "Sent" is the share of the window's
+schedule the client managed to send (below 100%: the client was the bottleneck); "echoed" is the
+window's ticks echoed / the window's ticks sent (each tick carries its index). Server CPU is user +
+system time from /proc over the window, in cores, the server's steady state rather than its first
+compilation; memory per peer is the server's RSS growth from idle to the end of the window, per
+peer.
 
 ${tickTable(result)}
 
