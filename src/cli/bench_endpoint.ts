@@ -12,7 +12,7 @@ import type { Output } from "./output.ts";
 import { configureHost, describeError, hostOptions } from "./session.ts";
 
 /** `ENetPacketPeer.FLAG_RELIABLE`. */
-export const RELIABLE = ENetPacketPeer.FLAG_RELIABLE;
+export const RELIABLE: number = ENetPacketPeer.FLAG_RELIABLE;
 /** Channels of every bench host: 0 for data, 1 for the bulk server's reports. */
 const CHANNELS = 2;
 /** At most this many connections are being set up at once. */
@@ -149,6 +149,11 @@ export class BenchClient extends BenchEndpoint {
     }
   }
 
+  /**
+   * Settles the connection attempt, or notes that the connected peer was lost.
+   *
+   * @param type `EVENT_CONNECT` or `EVENT_DISCONNECT`.
+   */
   protected override onChange(type: number): void {
     if (this.#outcome !== null) this.#settle(type === ENetConnection.EVENT_CONNECT);
     else if (type === ENetConnection.EVENT_DISCONNECT) this.lost = true;
