@@ -1,12 +1,13 @@
 /**
- * The `enet` command: a netcat for ENet. Dispatches to `serve` and `connect`,
- * prints help, and maps failures to exit statuses (0 ok, 1 failure, 2 usage).
+ * The `enet` command: a netcat for ENet. Dispatches to `serve`, `connect` and
+ * `bench`, prints help, and maps failures to exit statuses (0 ok, 1 failure, 2 usage).
  *
  * @module
  */
 import process from "node:process";
 import { parseArgs, UsageError } from "./args.ts";
 import { parseHostPort, resolveBind } from "./address.ts";
+import { BENCH_HELP, BENCH_OPTIONS, benchSettings } from "./bench_options.ts";
 import {
   checkConnectOptions,
   checkServeOptions,
@@ -22,7 +23,7 @@ import { closest } from "./suggest.ts";
 /** The version printed by `enet --version` (the package's version). */
 export const VERSION = "0.1.0";
 
-const COMMANDS = ["serve", "connect", "help"];
+const COMMANDS = ["serve", "connect", "bench", "help"];
 
 /** The help text of `enet` itself. */
 export const MAIN_HELP =
@@ -31,6 +32,7 @@ export const MAIN_HELP =
 Usage:
   enet serve --port PORT [options]   host a server, print (and --echo) what arrives
   enet connect HOST:PORT [options]   send stdin lines as packets, print what arrives
+  enet bench [options]               measure ENet on this runtime over loopback
   enet help [COMMAND]                show help
   enet --version                     show the version
 
@@ -112,15 +114,29 @@ export async function main(
         const typing = process.stdin.isTTY === true;
         return await connect(target, options, new Reporter(options, typing), tls);
       }
+      case "bench": {
+        if (wantsHelp(rest)) return help("bench", output);
+        const { options, positionals } = parseArgs(rest, BENCH_OPTIONS, {
+          port: "bench binds a free loopback port itself",
+        });
+        if (positionals.length > 0) {
+          throw new UsageError(`Cannot parse "${positionals[0]}": bench takes no arguments`);
+        }
+        const settings = benchSettings(options);
+        const { bench } = await import("./bench.ts");
+        return await bench(settings, options, output);
+      }
       default: {
         const guess = closest(command, COMMANDS);
-        const hint = guess === undefined ? "try serve or connect" : `did you mean ${guess}?`;
+        const hint = guess === undefined ? "try serve, connect or bench" : `did you mean ${guess}?`;
         throw new UsageError(`Cannot run "${command}": unknown command (${hint})`);
       }
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      const topic = command === "serve" || command === "connect" ? ` ${command}` : "";
+      const topic = command === "serve" || command === "connect" || command === "bench"
+        ? ` ${command}`
+        : "";
       output.error(error.message, EXIT_USAGE, `Run "enet${topic} --help" for usage.`);
       return EXIT_USAGE;
     }
@@ -156,6 +172,9 @@ function help(topic: string | undefined, output: Output): number {
       return 0;
     case "connect":
       output.line(CONNECT_HELP.trimEnd());
+      return 0;
+    case "bench":
+      output.line(BENCH_HELP.trimEnd());
       return 0;
     default:
       throw new UsageError(`Cannot show help for "${topic}": unknown command`);
