@@ -193,7 +193,10 @@ static int run_bulk(unsigned short port, uint32_t count, size_t size, int reliab
     } while (enet_host_check_events(host, &event) > 0);
   }
   double ms = now_ms() - start;
-  printf("{\"event\":\"result\",\"ms\":%.3f,\"sent\":%u,\"delivered\":%u}\n", ms, count, delivered);
+  /* The client's datagrams both ways (the server's mirror them): the load on each socket. */
+  printf("{\"event\":\"result\",\"ms\":%.3f,\"sent\":%u,\"delivered\":%u,\"datagramsSent\":%u,"
+         "\"datagramsReceived\":%u}\n",
+         ms, count, delivered, host->totalSentPackets, host->totalReceivedPackets);
   fflush(stdout);
   disconnect_all(host);
   return 0;

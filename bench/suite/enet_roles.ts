@@ -190,7 +190,12 @@ export async function bulk(port: number, count: number, size: number, reliable: 
     }
   }
   const ms = performance.now() - start;
-  await finish([client], { ms, sent: count, delivered });
+  // The client's datagrams both ways (the server's mirror them): the load on each socket.
+  const datagramsSent = client.connection.popStatistic(ENetConnection.HOST_TOTAL_SENT_PACKETS);
+  const datagramsReceived = client.connection.popStatistic(
+    ENetConnection.HOST_TOTAL_RECEIVED_PACKETS,
+  );
+  await finish([client], { ms, sent: count, delivered, datagramsSent, datagramsReceived });
 }
 
 /**

@@ -25,6 +25,11 @@ export interface BulkFigures {
   megabytesPerSecond: number;
   /** Delivered / sent. */
   delivered: number;
+  /**
+   * Datagrams through the client's socket per second, both ways (data out,
+   * acknowledgements in; the server's socket carries the same).
+   */
+  datagramsPerSecond: number;
 }
 
 /** Ping-pong figures. */
@@ -102,6 +107,7 @@ export function measureBulk(pair: Pair, count: number, size: number, reliable: b
       messagesPerSecond: delivered / seconds,
       megabytesPerSecond: (delivered * size) / seconds / 1e6,
       delivered: delivered / count,
+      datagramsPerSecond: (Number(r.datagramsSent) + Number(r.datagramsReceived)) / seconds,
     } satisfies BulkFigures;
   });
 }

@@ -139,12 +139,25 @@ function tickTable(result: SuiteResult): string {
 function rawTable(result: SuiteResult): string {
   const pingpongs = result.scenarios.filter((s) => s.group === "pingpong");
   const last = pingpongs[0]; // one ping in flight per peer: one datagram per ping
+  const bulk = result.scenarios.find((s) => s.group === "bulk");
   const rows = (Object.keys(result.raw) as Side[]).map((side) => {
+    const pair = { client: side, server: side };
     const enet = last === undefined
       ? NaN
-      : figuresOf(result, last.id, { client: side, server: side })?.roundTripsPerSecond ?? NaN;
+      : figuresOf(result, last.id, pair)?.roundTripsPerSecond ?? NaN;
     const raw = result.raw[side]!;
-    return [sideName(side), compact(raw), compact(enet), percent(enet / raw)];
+    // A bare round trip is one datagram out and one in on each socket.
+    const datagrams = bulk === undefined
+      ? NaN
+      : figuresOf(result, bulk.id, pair)?.datagramsPerSecond ?? NaN;
+    return [
+      sideName(side),
+      compact(raw),
+      compact(enet),
+      percent(enet / raw),
+      compact(datagrams),
+      percent(datagrams / (2 * raw)),
+    ];
   });
   return table(
     [
@@ -152,6 +165,8 @@ function rawTable(result: SuiteResult): string {
       "bare UDP round trips/s",
       `ENet round trips/s (${last?.title ?? "n/a"})`,
       "ENet / bare",
+      `datagrams/s per socket (${bulk?.title ?? "n/a"})`,
+      "share of bare",
     ],
     rows,
   );
@@ -265,9 +280,10 @@ ${tickTable(result)}
 ## Bare UDP ceiling
 
 Each runtime's own UDP adapter (C: plain sockets), no ENet: ${result.rawSetup.inflight} datagrams
-of ${result.rawSetup.size} B kept in flight to an echo server, both ends on the same side. The
-last column is that side's ENet ping-pong with one ping in flight per peer (both ends on the
-side) as a share of it.
+of ${result.rawSetup.size} B kept in flight to an echo server, both ends on the same side. "ENet /
+bare" is that side's ENet ping-pong with one ping in flight per peer (both ends on the side) as a
+share of it. The bulk columns count the datagrams through each socket of that side's first bulk
+stream (data one way, acknowledgements the other), against the bare echo's two per round trip.
 
 ${rawTable(result)}
 
