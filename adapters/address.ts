@@ -43,22 +43,60 @@ export function isIPv4(address: string): boolean {
 export function isIPv6(address: string): boolean {
   const zone = address.indexOf("%");
   if (zone === 0 || zone === address.length - 1) return false;
-  const text = zone > 0 ? address.slice(0, zone) : address;
+  return ipv6Groups(zone > 0 ? address.slice(0, zone) : address) !== null;
+}
+
+/** The eight 16-bit groups of an IPv6 address without zone index, or `null`. */
+function ipv6Groups(text: string): number[] | null {
   const halves = text.split("::");
-  if (halves.length > 2) return false;
-  let groups = 0;
+  if (halves.length > 2) return null;
+  const found: number[][] = [];
   for (let h = 0; h < halves.length; h++) {
+    const groups: number[] = [];
+    found.push(groups);
     if (halves[h] === "") continue;
     const parts = halves[h].split(":");
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i];
       const last = h === halves.length - 1 && i === parts.length - 1;
-      if (last && isIPv4(part)) groups += 2;
-      else if (HEX_GROUP.test(part)) groups += 1;
-      else return false;
+      if (last && isIPv4(part)) {
+        const [a, b, c, d] = part.split(".").map(Number);
+        groups.push((a << 8) | b, (c << 8) | d);
+      } else if (HEX_GROUP.test(part)) groups.push(parseInt(part, 16));
+      else return null;
     }
   }
-  return halves.length === 2 ? groups <= 7 : groups === 8;
+  const count = found.reduce((sum, groups) => sum + groups.length, 0);
+  if (halves.length === 1) return count === 8 ? found[0] : null;
+  if (count > 7) return null;
+  return [...found[0], ...new Array<number>(8 - count).fill(0), ...found[1]];
+}
+
+/**
+ * The 4 (IPv4) or 16 (IPv6) bytes of a numeric address in network order, or `null` for
+ * anything else (host names, addresses with a zone index).
+ *
+ * @param address A dotted quad or an IPv6 address.
+ * @returns Its bytes, as a socket address carries them.
+ *
+ * @example Encode both families
+ * ```ts
+ * import assert from "node:assert/strict";
+ * assert.deepEqual(addressBytes("10.0.0.1"), Uint8Array.of(10, 0, 0, 1));
+ * assert.equal(addressBytes("::1")?.[15], 1);
+ * ```
+ */
+export function addressBytes(address: string): Uint8Array | null {
+  if (isIPv4(address)) return Uint8Array.from(address.split(".").map(Number));
+  if (address.includes("%")) return null;
+  const groups = ipv6Groups(address);
+  if (groups === null) return null;
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    bytes[2 * i] = groups[i] >> 8;
+    bytes[2 * i + 1] = groups[i] & 0xff;
+  }
+  return bytes;
 }
 
 /**

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { addressBytes } from "./address.ts";
 import type { LibcSocketCalls } from "./libc.ts";
 import type { RawDatagram } from "./socket_transport.ts";
 
@@ -25,68 +26,6 @@ const SOCKADDR_IN6_SIZE = 28;
 /** Room for the largest UDP payload. */
 const RECEIVE_SIZE = 65536;
 const MAX_CACHED_ADDRESSES = 1024;
-
-/**
- * The 4 (IPv4) or 16 (IPv6) bytes of a numeric address, or `null` for anything else
- * (host names, zone indices).
- *
- * @param address A dotted quad or an IPv6 address (with `::`, or an IPv4 tail).
- * @returns Its bytes in network order.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * assert.deepEqual(addressBytes("10.0.0.1"), Uint8Array.of(10, 0, 0, 1));
- * assert.equal(addressBytes("::1")?.[15], 1);
- * ```
- */
-export function addressBytes(address: string): Uint8Array | null {
-  if (!address.includes(":")) return ipv4Bytes(address);
-  if (address.includes("%")) return null;
-  const halves = address.split("::");
-  if (halves.length > 2) return null;
-  const groups = (half: string): number[] | null => {
-    if (half === "") return [];
-    const out: number[] = [];
-    const parts = half.split(":");
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i];
-      if (i === parts.length - 1 && part.includes(".")) {
-        const v4 = ipv4Bytes(part);
-        if (v4 === null) return null;
-        out.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
-      } else if (/^[0-9a-fA-F]{1,4}$/.test(part)) {
-        out.push(parseInt(part, 16));
-      } else {
-        return null;
-      }
-    }
-    return out;
-  };
-  const head = groups(halves[0]);
-  const tail = halves.length === 2 ? groups(halves[1]) : [];
-  if (head === null || tail === null) return null;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
-  const all = [...head, ...new Array<number>(missing).fill(0), ...tail];
-  const bytes = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    bytes[2 * i] = all[i] >> 8;
-    bytes[2 * i + 1] = all[i] & 0xff;
-  }
-  return bytes;
-}
-
-function ipv4Bytes(address: string): Uint8Array | null {
-  const parts = address.split(".");
-  if (parts.length !== 4) return null;
-  const bytes = new Uint8Array(4);
-  for (let i = 0; i < 4; i++) {
-    if (!/^\d{1,3}$/.test(parts[i]) || Number(parts[i]) > 255) return null;
-    bytes[i] = Number(parts[i]);
-  }
-  return bytes;
-}
 
 /** An IPv6 address in the text form the runtimes report (RFC 5952). */
 function formatIPv6(bytes: Uint8Array, offset: number): string {

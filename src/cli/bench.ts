@@ -9,23 +9,27 @@
 import process from "node:process";
 import { setImmediate } from "node:timers";
 import type { OptionValues } from "./args.ts";
-import { type BenchSettings, GIVE_UP_MS, PROGRESS_EVERY, WINDOW_BYTES } from "./bench_options.ts";
+import { type BenchSettings, GIVE_UP_MS } from "./bench_options.ts";
+import {
+  bulkWindow,
+  Kind,
+  message,
+  percentiles,
+  PROGRESS_EVERY,
+  readU32,
+  STALL_MS,
+  writeU32,
+} from "./bench_protocol.ts";
 import type { Output } from "./output.ts";
 import { describeError } from "./session.ts";
 import { type BenchClient, BenchEndpoint, connectClients, RELIABLE } from "./bench_endpoint.ts";
 
-/** An unreliable sender that hears no progress for this long assumes losses and goes on. */
-const STALL_MS = 200;
 /** Bytes of a ping. */
 const PING_SIZE = 32;
 /** Round-trip samples kept for the percentiles (a uniform sample beyond that). */
 const SAMPLE_LIMIT = 1 << 20;
 
-/** Message kinds, payload byte 0 (the value, a little-endian u32, is at bytes 1-4). */
-const BULK = 0x53;
-const END = 0x45;
-const PROGRESS = 0x43;
-const DONE = 0x44;
+const { BULK, END, PROGRESS, DONE } = Kind;
 
 /** The runtime running the tool: `{ name: "Deno", version: "2.1.4" }`. */
 function runtime(): { name: string; version: string } {
@@ -160,7 +164,7 @@ async function bulk(
       } else if (data[0] === DONE) done = readU32(data, 1);
       wake?.();
     };
-    const window = Math.max(4 * PROGRESS_EVERY, Math.floor(WINDOW_BYTES / size));
+    const window = bulkWindow(size);
     const flags = reliable ? RELIABLE : 0;
     const payload = message(BULK, size, 0);
     const start = performance.now();
@@ -280,11 +284,7 @@ async function pingpong(
     await new Promise((resolve) => setTimeout(resolve, settings.seconds * 1000));
     measuring = false;
     const elapsed = performance.now() - start;
-    const kept = samples.subarray(0, Math.min(roundTrips, SAMPLE_LIMIT)).sort();
-    const at = (q: number) =>
-      kept.length === 0
-        ? -1
-        : round(kept[Math.min(kept.length - 1, Math.floor(kept.length * q))], 3);
+    const { p50, p99 } = percentiles(samples.subarray(0, Math.min(roundTrips, SAMPLE_LIMIT)));
     return {
       scenario: "pingpong",
       peers: connected.length,
@@ -294,8 +294,8 @@ async function pingpong(
       seconds: settings.seconds,
       roundTrips,
       roundTripsPerSecond: Math.round((roundTrips * 1000) / elapsed),
-      p50: at(0.5),
-      p99: at(0.99),
+      p50: p50 < 0 ? p50 : round(p50, 3),
+      p99: p99 < 0 ? p99 : round(p99, 3),
       ...(roundTrips === 0 ? { failure: "no ping came back" } : {}),
     };
   } finally {
@@ -308,24 +308,4 @@ async function pingpong(
 function round(value: number, digits: number): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
-}
-
-/** A payload of `size` bytes: `kind`, then `value` as a little-endian u32, then 0x5a. */
-function message(kind: number, size: number, value: number): Uint8Array {
-  const data = new Uint8Array(size).fill(0x5a);
-  data[0] = kind;
-  writeU32(data, 1, value);
-  return data;
-}
-
-function writeU32(data: Uint8Array, offset: number, value: number): void {
-  data[offset] = value & 0xff;
-  data[offset + 1] = (value >>> 8) & 0xff;
-  data[offset + 2] = (value >>> 16) & 0xff;
-  data[offset + 3] = (value >>> 24) & 0xff;
-}
-
-function readU32(data: Uint8Array, offset: number): number {
-  return (data[offset] | (data[offset + 1] << 8) | (data[offset + 2] << 16) |
-    (data[offset + 3] << 24)) >>> 0;
 }

@@ -5,12 +5,8 @@
  * @module
  */
 import { formatOptions, type OptionSpec, type OptionValues, UsageError } from "./args.ts";
+import { PROGRESS_EVERY, WINDOW_BYTES } from "./bench_protocol.ts";
 import { COMMON_OPTIONS, COMPRESS_CHOICES } from "./commands.ts";
-
-/** Bulk payload bytes a sender may have beyond the server's last progress report. */
-export const WINDOW_BYTES = 262_144;
-/** The bulk server reports its progress every this many messages. */
-export const PROGRESS_EVERY = 64;
 /** A scenario that hears nothing from the other end for this long stops. */
 export const GIVE_UP_MS = 5000;
 

@@ -3,7 +3,8 @@ import process from "node:process";
 import { test } from "node:test";
 import { type DatagramTransport, openUdpTransport } from "../../adapters/mod.ts";
 import { findUdpSocket, openLibc } from "../../adapters/libc.ts";
-import { addressBytes, NativeUdpSocket } from "../../adapters/native_socket.ts";
+import { addressBytes } from "../../adapters/address.ts";
+import { NativeUdpSocket } from "../../adapters/native_socket.ts";
 
 const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 const ffi = process.platform === "linux" && runtime !== "node";
