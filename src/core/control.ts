@@ -13,7 +13,7 @@ import type {
 } from "../protocol/command.ts";
 import { CommandFlag } from "../protocol/constants.ts";
 import { resetPeer, resetQueues } from "./connection.ts";
-import { changeState, dispatchZombie } from "./dispatch.ts";
+import { changeState, dispatchZombie, releaseDispatched } from "./dispatch.ts";
 import { connectionWindowSize } from "./handshake.ts";
 import type { Peer } from "./peer.ts";
 import { PeerState } from "./types.ts";
@@ -37,6 +37,7 @@ export function handleDisconnect(peer: Peer, command: DisconnectCommand): boolea
   ) {
     return true;
   }
+  releaseDispatched(peer);
   resetQueues(peer);
   if (
     state === PeerState.CONNECTION_SUCCEEDED || state === PeerState.DISCONNECTING ||

@@ -93,6 +93,22 @@ export function dispatchZombie(peer: Peer, reason: DisconnectReason): void {
 }
 
 /**
+ * Queues the peer's dispatched packets as "receive" events, in order, ahead of the
+ * "disconnect" event its connection's end is about to produce. C ENet's
+ * `enet_host_service` hands out every dispatched packet before it reads the socket or
+ * checks timeouts again, so a packet complete before the end always reaches the
+ * application there; a driver that reads while events wait must not lose it either.
+ *
+ * @param peer The peer whose connection is ending.
+ */
+export function releaseDispatched(peer: Peer): void {
+  const events = peer.host.pendingEvents;
+  for (let taken = takeDispatched(peer); taken !== undefined; taken = takeDispatched(peer)) {
+    events.push({ type: "receive", peer, channelID: taken.channelID, packet: taken.packet! });
+  }
+}
+
+/**
  * The handshake completed: the peer is CONNECTED and its "connect" event queued.
  *
  * @param peer The peer.
@@ -118,6 +134,7 @@ export function notifyDisconnect(peer: Peer, reason: DisconnectReason): void {
   if (peer.state >= PeerState.CONNECTION_PENDING) host.recalculateBandwidthLimits = true;
   const seen = peer.state === PeerState.CONNECTING ||
     peer.state >= PeerState.CONNECTION_SUCCEEDED;
+  if (seen) releaseDispatched(peer);
   resetPeer(peer);
   if (seen) host.pendingEvents.push({ type: "disconnect", peer, data: 0, reason });
 }

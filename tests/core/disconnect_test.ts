@@ -105,4 +105,69 @@ describe("disconnect", () => {
       );
     }
   });
+
+  // C ENet's service call hands out every dispatched packet before it reads the socket
+  // or checks timeouts again; a host whose events wait while datagrams keep arriving
+  // must still hand them out before the connection's end.
+  describe("packets received but not yet polled come before the disconnect event", () => {
+    /** Moves one host's datagrams straight into the other, leaving its events unpolled. */
+    function carry(from: SimNode, to: SimNode, now: number): void {
+      for (let t = from.host.pollTransmit(); t !== undefined; t = from.host.pollTransmit()) {
+        to.host.handleDatagram(now, from.address, t.data);
+      }
+    }
+
+    function unpolled(node: SimNode): HostEvent[] {
+      const events: HostEvent[] = [];
+      for (let e = node.host.pollEvent(); e !== undefined; e = node.host.pollEvent()) {
+        events.push(e);
+      }
+      return events;
+    }
+
+    function sendThree(s: ReturnType<typeof setup>): number {
+      let now = s.net.now;
+      for (let i = 0; i < 3; i++) {
+        s.peer.send(i % 2, { data: new Uint8Array(2000).fill(i + 1), flags: PacketFlag.RELIABLE });
+      }
+      s.client.host.flush(now);
+      carry(s.client, s.server, ++now);
+      s.server.host.flush(now); // acknowledges them: the packets are the server's now
+      carry(s.server, s.client, ++now);
+      return now;
+    }
+
+    function assertPacketsThenDisconnect(events: HostEvent[], reason: string, data: number) {
+      assert.deepEqual(
+        events.map((e) => e.type === "receive" ? [e.type, e.packet.data[0]] : [e.type]),
+        [["receive", 1], ["receive", 2], ["receive", 3], ["disconnect"]],
+      );
+      const last = events[3];
+      assert.ok(last.type === "disconnect");
+      assert.deepEqual([last.reason, last.data], [reason, data]);
+    }
+
+    test("a DISCONNECT from the remote side", () => {
+      const s = setup({ latency: 1 });
+      let now = sendThree(s);
+      s.peer.disconnect(42);
+      s.client.host.flush(now);
+      carry(s.client, s.server, ++now);
+      s.server.host.flush(now); // the acknowledgement sent, the slot waits as a zombie
+      assertPacketsThenDisconnect(unpolled(s.server), "remote", 42);
+      assert.equal(s.serverPeer.state, PeerState.DISCONNECTED);
+    });
+
+    test("a timeout", () => {
+      const s = setup({ latency: 1 });
+      let now = sendThree(s);
+      // The client vanishes; the server's pings go unanswered until it gives up.
+      while (s.serverPeer.state === PeerState.CONNECTED && now < 120_000) {
+        now += 50;
+        s.server.host.handleTimeout(now);
+        while (s.server.host.pollTransmit() !== undefined);
+      }
+      assertPacketsThenDisconnect(unpolled(s.server), "timeout", 0);
+    });
+  });
 });

@@ -86,7 +86,8 @@ export class TsHost {
       if (event === null) {
         const seen = this.#backlog.map((e) => e.type).join(", ");
         throw new Error(
-          `Timed out after ${timeoutMs} ms waiting for "${type}"; backlog: [${seen}]`,
+          `Timed out after ${timeoutMs} ms waiting for "${type}"; backlog: [${seen}]; ` +
+            this.#diagnosis(),
         );
       }
       if (test(event)) return event;
@@ -141,6 +142,16 @@ export class TsHost {
   send(peer: Peer, channel: number, flags: number, size: number, seed: number, count = 1): void {
     for (let k = 0; k < count; k++) peer.send(channel, { data: payload(size, seed + k), flags });
     this.driver.scheduleFlush();
+  }
+
+  /** What the host and its socket have seen, for a timeout's message. */
+  #diagnosis(): string {
+    const { droppedDatagrams, totalReceivedPackets, totalSentPackets } = this.host.stats;
+    const socket = this.driver.transport.stats;
+    const peers = this.host.peers.filter((p) => p.state !== 0).map((p) => p.state);
+    return `host: received ${totalReceivedPackets}, sent ${totalSentPackets}, ` +
+      `dropped ${droppedDatagrams}; socket: ${JSON.stringify(socket)}; ` +
+      `driver closed ${this.driver.closed}; peer states [${peers.join(", ")}]`;
   }
 
   /**
