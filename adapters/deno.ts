@@ -9,7 +9,7 @@
 import { bindAddress, bindPort } from "./address.ts";
 import { openNodeUdpTransport } from "./node.ts";
 import { findUdpSocket, openLibc } from "./libc.ts";
-import { NativeUdpSocket } from "./native_socket.ts";
+import { NativeUdpSocket, type UnsentListener } from "./native_socket.ts";
 import { receiveBufferRequest, setReceiveBuffer } from "./receive_buffer.ts";
 import { SendQueue } from "./send_queue.ts";
 import {
@@ -145,6 +145,41 @@ function denoBackend(
   );
   let receiving: Promise<unknown> = Promise.resolve();
   let closed: Promise<void> | null = null;
+  // What a direct send cannot take goes to the queue, behind everything before it.
+  const queueUnsent: UnsentListener = (data, hostname, port) => {
+    if (!sends.push(data, hostname, port)) transport.sendFailed();
+  };
+  // The first datagram of a task leaves at once; the others the same task sends (the
+  // replies to a drained burst, a send phase) gather, and leave together with one
+  // sendmmsg at its end (a microtask) or whenever 32 wait. A socket that sends one at a
+  // time never allocates a batch.
+  let gathering = false;
+  const endTurn = () => {
+    gathering = false;
+    if (closed === null) native?.socket.flush(queueUnsent);
+  };
+  const sendDirect = (
+    socket: NativeUdpSocket,
+    data: Uint8Array,
+    hostname: string,
+    port: number,
+  ) => {
+    if (!gathering) {
+      gathering = true;
+      queueMicrotask(endTurn);
+      return socket.send(data, hostname, port);
+    }
+    if (socket.queue(data, hostname, port)) return true;
+    socket.flush(queueUnsent); // full: what gathered goes first
+    return !sends.busy && socket.queue(data, hostname, port);
+  };
+  // A read of the C library's; the datagrams it had to drop (truncated) are counted.
+  const readNative = (socket: NativeUdpSocket) => {
+    const dropped = socket.dropped;
+    const datagram = socket.receive();
+    transport.stats.droppedDatagrams += socket.dropped - dropped;
+    return datagram;
+  };
   return {
     family,
     localAddress,
@@ -152,12 +187,16 @@ function denoBackend(
     // Directly while nothing waits in the queue (which keeps the order), else queued.
     // Never once closing: the library is unloaded and the descriptor may be reused.
     send: (data, hostname, port) =>
-      (closed === null && !sends.busy && native?.socket.send(data, hostname, port) === true) ||
+      (closed === null && !sends.busy && native !== undefined &&
+        sendDirect(native.socket, data, hostname, port)) ||
       sends.push(data.slice(), hostname, port),
     tryReceive: native === undefined
       ? undefined
-      : () => closed === null ? native.socket.receive() : null,
+      : () => closed === null ? readNative(native.socket) : null,
     async receive(): Promise<RawDatagram> {
+      // Datagrams already read in a batch come before anything the socket still holds.
+      const held = closed === null && native?.socket.holding ? readNative(native.socket) : null;
+      if (held !== null) return held;
       const received = conn.receive(scratch);
       receiving = received;
       const [view, from] = await received;
@@ -167,6 +206,7 @@ function denoBackend(
     },
     close() {
       closed ??= (async () => {
+        native?.socket.flush(queueUnsent); // what this turn sent (a disconnect) still leaves
         const sent = sends.stop();
         try {
           conn.close();

@@ -55,12 +55,26 @@ export interface LibcSocketCalls {
     address: Uint8Array,
     addressLength: Uint8Array,
   ): number | bigint;
+  /** `sendmmsg(fd, messages, count, flags)`: datagrams sent, or -1. */
+  sendmmsg(fd: number, messages: Uint8Array, count: number, flags: number): number;
+  /** `recvmmsg(fd, messages, count, flags, NULL)`: datagrams read, or -1. */
+  recvmmsg(fd: number, messages: Uint8Array, count: number, flags: number, timeout: 0): number;
+  /**
+   * The memory address of a buffer's first byte, for the pointers `sendmmsg` and
+   * `recvmmsg` read from their message arrays. Only for buffers whose bytes stay in
+   * place (outside the garbage-collected heap: larger than a few hundred bytes).
+   */
+  address(buffer: Uint8Array): number;
   /** Unloads the library. */
   close(): void;
 }
 
 /** The part of the `Deno` namespace used here. */
 interface DenoFfi {
+  UnsafePointer: {
+    of(buffer: Uint8Array): unknown;
+    value(pointer: unknown): number | bigint;
+  };
   dlopen(
     path: string,
     symbols: Record<string, { parameters: string[]; result: string }>,
@@ -70,6 +84,7 @@ interface DenoFfi {
 
 /** The part of `bun:ffi` used here. */
 interface BunFfi {
+  ptr(buffer: Uint8Array): number;
   dlopen(
     path: string,
     symbols: Record<string, { args: string[]; returns: string }>,
@@ -82,6 +97,8 @@ const SIGNATURES: Record<string, [parameters: string[], result: string]> = {
   setsockopt: [["i32", "i32", "i32", "buffer", "u32"], "i32"],
   sendto: [["i32", "buffer", "usize", "i32", "buffer", "u32"], "isize"],
   recvfrom: [["i32", "buffer", "usize", "i32", "buffer", "buffer"], "isize"],
+  sendmmsg: [["i32", "buffer", "u32", "i32"], "i32"],
+  recvmmsg: [["i32", "buffer", "u32", "i32", "usize"], "i32"],
 };
 
 function denoCalls(deno: DenoFfi): LibcSocketCalls | undefined {
@@ -96,7 +113,12 @@ function denoCalls(deno: DenoFfi): LibcSocketCalls | undefined {
     symbols[name] = { parameters, result };
   }
   const library = deno.dlopen(LIBC, symbols);
-  return { ...library.symbols, close: () => library.close() } as unknown as LibcSocketCalls;
+  const pointers = deno.UnsafePointer;
+  return {
+    ...library.symbols,
+    address: (buffer: Uint8Array) => Number(pointers.value(pointers.of(buffer))),
+    close: () => library.close(),
+  } as unknown as LibcSocketCalls;
 }
 
 function bunCalls(): LibcSocketCalls | undefined {
@@ -109,7 +131,11 @@ function bunCalls(): LibcSocketCalls | undefined {
     symbols[name] = { args: args.map((type) => type === "buffer" ? "ptr" : type), returns };
   }
   const library = ffi.dlopen(LIBC, symbols);
-  return { ...library.symbols, close: () => library.close() } as unknown as LibcSocketCalls;
+  return {
+    ...library.symbols,
+    address: (buffer: Uint8Array) => ffi.ptr(buffer),
+    close: () => library.close(),
+  } as unknown as LibcSocketCalls;
 }
 
 /**
