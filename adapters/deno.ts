@@ -139,12 +139,18 @@ function denoBackend(
   const localAddress = { address: conn.addr.hostname, port: conn.addr.port };
   const family = localAddress.address.includes(":") ? "IPv6" : "IPv4";
   const native = nativeSide(localAddress.port, family, receiveBuffer);
+  let receiving: Promise<unknown> = Promise.resolve();
+  let closed: Promise<void> | null = null;
+  // Once the socket refused a datagram (its buffer full), Deno's own send waits for it;
+  // what queued behind then goes out directly again while the socket takes it.
   const sends = new SendQueue(
     (data, hostname, port) => conn.send(data, { transport: "udp", hostname, port }),
     () => transport.sendFailed(),
+    undefined,
+    native === undefined
+      ? undefined
+      : (data, hostname, port) => closed === null && native.socket.send(data, hostname, port),
   );
-  let receiving: Promise<unknown> = Promise.resolve();
-  let closed: Promise<void> | null = null;
   // What a direct send cannot take goes to the queue, behind everything before it.
   const queueUnsent: UnsentListener = (data, hostname, port) => {
     if (!sends.push(data, hostname, port)) transport.sendFailed();

@@ -12,6 +12,9 @@
 /** Sends one datagram; settles when the socket took it. */
 export type AsyncSend = (data: Uint8Array, address: string, port: number) => Promise<unknown>;
 
+/** Sends one datagram now if the socket takes it; `false` leaves it to the {@linkcode AsyncSend}. */
+export type SyncSend = (data: Uint8Array, address: string, port: number) => boolean;
+
 /** The default bound of {@linkcode SendQueue}: sends waiting beyond it fail. */
 export const DEFAULT_SEND_QUEUE_LIMIT = 4096;
 
@@ -36,16 +39,26 @@ export class SendQueue {
   #head = 0;
   #running: Promise<void> | null = null;
   #stopped = false;
+  #trySend: SyncSend | undefined;
 
   /**
    * @param send The socket's asynchronous send.
    * @param onError Called once for each send that rejects.
    * @param limit The most sends waiting; `push` refuses beyond it.
+   * @param trySend A synchronous send, tried for every datagram after the first of a
+   *   run: a socket that refused a datagram (its buffer was full) is waited for once,
+   *   then what queued behind it leaves at the synchronous pace while it takes them.
    */
-  constructor(send: AsyncSend, onError: () => void, limit = DEFAULT_SEND_QUEUE_LIMIT) {
+  constructor(
+    send: AsyncSend,
+    onError: () => void,
+    limit = DEFAULT_SEND_QUEUE_LIMIT,
+    trySend?: SyncSend,
+  ) {
     this.#send = send;
     this.#onError = onError;
     this.#limit = limit;
+    this.#trySend = trySend;
   }
 
   /**
@@ -91,13 +104,20 @@ export class SendQueue {
 
   async #run(): Promise<void> {
     const items = this.#items;
+    const trySend = this.#trySend;
+    // The first send of a run is always awaited, so a run never ends synchronously
+    // inside the `push` that started it.
+    let waited = false;
     while (this.#head < items.length) {
       const item = items[this.#head]!;
       items[this.#head++] = undefined;
-      try {
-        await this.#send(item.data, item.address, item.port);
-      } catch {
-        if (!this.#stopped) this.#onError();
+      if (!waited || trySend === undefined || !trySend(item.data, item.address, item.port)) {
+        waited = true;
+        try {
+          await this.#send(item.data, item.address, item.port);
+        } catch {
+          if (!this.#stopped) this.#onError();
+        }
       }
       if (this.#head > 1024 && this.#head * 2 > items.length) {
         items.splice(0, this.#head);

@@ -38,4 +38,34 @@ describe("SendQueue", () => {
     assert.equal(queue.push(new Uint8Array([9]), "::1", 9), false);
     assert.equal(sent, 1);
   });
+
+  test("with a synchronous send: the first datagram of a run is awaited, the rest go synchronously while taken", async () => {
+    const wire: string[] = [];
+    let full = true;
+    const queue = new SendQueue(
+      async (data) => {
+        await new Promise((resolve) => setTimeout(resolve, 1)); // waits for room
+        full = false;
+        wire.push(`async ${data[0]}`);
+      },
+      () => {},
+      undefined,
+      (data) => {
+        if (full) return false;
+        wire.push(`sync ${data[0]}`);
+        if (data[0] === 3) full = true; // the buffer fills again
+        return true;
+      },
+    );
+    for (let i = 0; i < 6; i++) queue.push(new Uint8Array([i]), "::1", 9);
+    assert.ok(queue.busy);
+    await queue.idle();
+    assert.deepEqual(wire, ["async 0", "sync 1", "sync 2", "sync 3", "async 4", "sync 5"]);
+    assert.equal(queue.busy, false);
+    full = false;
+    queue.push(new Uint8Array([6]), "::1", 9); // a new run starts with the awaited send
+    assert.ok(queue.busy);
+    await queue.idle();
+    assert.deepEqual(wire.slice(6), ["async 6"]);
+  });
 });
