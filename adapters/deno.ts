@@ -130,6 +130,34 @@ function nativeSide(port: number, family: "IPv4" | "IPv6", receiveBuffer: number
   return undefined;
 }
 
+// The end of the current task, shared by every socket: one microtask per task however
+// many sockets send in it (a client may hold thousands).
+let taskNumber = 0;
+let taskEnding = false;
+const taskEndCalls: (() => void)[] = [];
+
+function endTask(): void {
+  taskEnding = false;
+  taskNumber++;
+  for (let i = 0; i < taskEndCalls.length; i++) taskEndCalls[i]();
+  taskEndCalls.length = 0;
+}
+
+/** The number of the current task; it changes once the task's microtasks run. */
+function currentTask(): number {
+  if (!taskEnding) {
+    taskEnding = true;
+    queueMicrotask(endTask);
+  }
+  return taskNumber;
+}
+
+/** Runs `call` when the current task ends (after the sends it made). */
+function atTaskEnd(call: () => void): void {
+  currentTask();
+  taskEndCalls.push(call);
+}
+
 function denoBackend(
   conn: DenoDatagramConn,
   transport: SocketTransport,
@@ -157,11 +185,12 @@ function denoBackend(
   };
   // The first datagram of a task leaves at once; the others the same task sends (the
   // replies to a drained burst, a send phase) gather, and leave together with one
-  // sendmmsg at its end (a microtask) or whenever 32 wait. A socket that sends one at a
-  // time never allocates a batch.
-  let gathering = false;
-  const endTurn = () => {
-    gathering = false;
+  // sendmmsg at its end or whenever 32 wait. A socket that sends one at a time never
+  // allocates a batch.
+  let sentInTask = -1;
+  let flushQueued = false;
+  const flushGathered = () => {
+    flushQueued = false;
     if (closed === null) native?.socket.flush(queueUnsent);
   };
   const sendDirect = (
@@ -170,10 +199,14 @@ function denoBackend(
     hostname: string,
     port: number,
   ) => {
-    if (!gathering) {
-      gathering = true;
-      queueMicrotask(endTurn);
+    const task = currentTask();
+    if (sentInTask !== task) {
+      sentInTask = task;
       return socket.send(data, hostname, port);
+    }
+    if (!flushQueued) {
+      flushQueued = true;
+      atTaskEnd(flushGathered);
     }
     if (socket.queue(data, hostname, port)) return true;
     socket.flush(queueUnsent); // full: what gathered goes first

@@ -37,9 +37,10 @@ const READ_SLOT_SIZE = 8192;
 /** The data area of a socket's batched sends; at least 16 ENet datagrams. */
 const SEND_AREA_SIZE = 65536;
 /**
- * Datagrams read one at a time before reads switch to batches: a socket that keeps
- * finding more than its runtime brought sees bursts (a server), and only then gets the
- * batch buffer for reading (about 260 KB).
+ * Datagrams found waiting in one drain (between two empty reads) before reads switch to
+ * batches: a socket that finds that many behind the one its runtime brought sees bursts
+ * (a server), and only then gets the batch buffer for reading (about 260 KB). A client
+ * socket that gets a reply now and then never does.
  */
 const READS_BEFORE_BATCHES = 16;
 
@@ -234,8 +235,10 @@ export class NativeUdpSocket {
     if (this.#readNext < this.#readCount) return this.#take(this.#readNext++);
     if (this.#reads !== null && !this.#readsTruncate) return this.#readBatch();
     const datagram = this.#readOne();
-    if (
-      datagram !== null && this.#reads === null && !this.#readsTruncate && LITTLE_ENDIAN &&
+    if (datagram === null) {
+      this.#singleReads = 0; // the burst, if any, is over
+    } else if (
+      this.#reads === null && !this.#readsTruncate && LITTLE_ENDIAN &&
       ++this.#singleReads >= READS_BEFORE_BATCHES
     ) {
       const reads = this.#reads = new MessageBatch(this.#calls, BATCH_SLOTS * READ_SLOT_SIZE);
