@@ -94,7 +94,8 @@ export class MessageBatch {
    * @returns A view of those bytes.
    */
   bytes(offset: number, length: number): Uint8Array {
-    return this.messages.subarray(DATA + offset, DATA + offset + length);
+    const start = this.dataAt(offset);
+    return this.messages.subarray(start, start + length);
   }
 
   /**
@@ -108,14 +109,24 @@ export class MessageBatch {
   }
 
   /**
-   * A slot's socket address: the destination to send to, or the source read.
+   * Where a slot's socket address is in {@linkcode MessageBatch.messages}: the
+   * destination to send to, or the source read (room for a `sockaddr_in6`).
    *
    * @param i The slot.
-   * @returns A view of its bytes (room for a `sockaddr_in6`).
+   * @returns Its byte offset.
    */
-  name(i: number): Uint8Array {
-    const start = NAMES + i * NAME_SIZE;
-    return this.messages.subarray(start, start + NAME_SIZE);
+  nameAt(i: number): number {
+    return NAMES + i * NAME_SIZE;
+  }
+
+  /**
+   * Where a byte of the data area is in {@linkcode MessageBatch.messages}.
+   *
+   * @param offset The byte's offset in the data area.
+   * @returns Its offset in the whole array.
+   */
+  dataAt(offset: number): number {
+    return DATA + offset;
   }
 
   /**

@@ -129,7 +129,6 @@ export class NativeUdpSocket {
     this.#fd = fd;
     this.#ipv6 = family === "IPv6";
     this.#to = new Uint8Array(this.#ipv6 ? SOCKADDR_IN6_SIZE : SOCKADDR_IN_SIZE);
-    this.#to[0] = this.#ipv6 ? AF_INET6 : AF_INET; // sa_family, little-endian
   }
 
   /**
@@ -146,11 +145,12 @@ export class NativeUdpSocket {
     if (address !== this.#toAddress) {
       const bytes = this.#destination(address);
       if (bytes === null) return false;
-      to.set(bytes, this.#ipv6 ? 8 : 4);
+      this.#writeAddress(to, 0, bytes, port);
       this.#toAddress = address;
+    } else {
+      to[2] = port >> 8;
+      to[3] = port & 0xff;
     }
-    to[2] = port >> 8;
-    to[3] = port & 0xff;
     const sent = this.#calls.sendto(this.#fd, data, data.length, MSG_DONTWAIT, to, to.length);
     return Number(sent) === data.length;
   }
@@ -188,15 +188,9 @@ export class NativeUdpSocket {
     const bytes = this.#destination(address);
     if (bytes === null) return false;
     const batch = this.#sends ??= new MessageBatch(this.#calls, SEND_AREA_SIZE);
-    const name = batch.name(i);
-    name[0] = this.#ipv6 ? AF_INET6 : AF_INET;
-    name[1] = 0;
-    name[2] = port >> 8;
-    name[3] = port & 0xff;
-    name.fill(0, 4, this.#to.length);
-    name.set(bytes, this.#ipv6 ? 8 : 4);
+    this.#writeAddress(batch.messages, batch.nameAt(i), bytes, port);
     batch.setNameLength(i, this.#to.length);
-    batch.bytes(offset, data.length).set(data);
+    batch.messages.set(data, batch.dataAt(offset));
     batch.place(i, offset, data.length);
     this.#queuedAddresses[i] = address;
     this.#queuedOffsets[i] = offset;
@@ -218,10 +212,11 @@ export class NativeUdpSocket {
     this.#queued = this.#queuedBytes = 0;
     const batch = this.#sends!;
     const sent = Math.max(0, this.#calls.sendmmsg(this.#fd, batch.messages, count, MSG_DONTWAIT));
+    const messages = batch.messages;
     for (let i = sent; i < count; i++) {
-      const name = batch.name(i);
       const data = batch.bytes(this.#queuedOffsets[i], batch.dataLength(i)).slice();
-      unsent(data, this.#queuedAddresses[i], (name[2] << 8) | name[3]);
+      const at = batch.nameAt(i);
+      unsent(data, this.#queuedAddresses[i], (messages[at + 2] << 8) | messages[at + 3]);
     }
   }
 
@@ -269,9 +264,11 @@ export class NativeUdpSocket {
       this.#readsTruncate = true;
       return this.receive();
     }
-    const from = batch.name(i);
+    const from = batch.messages;
+    const at = batch.nameAt(i);
     const data = batch.bytes(i * READ_SLOT_SIZE, batch.received(i));
-    return { data, address: this.#source(from), port: (from[2] << 8) | from[3], lent: true };
+    const port = (from[at + 2] << 8) | from[at + 3];
+    return { data, address: this.#source(from, at), port, lent: true };
   }
 
   /** Reads one datagram of any size with `recvfrom`. */
@@ -291,7 +288,16 @@ export class NativeUdpSocket {
     if (size < 0) return null;
     const port = (from[2] << 8) | from[3];
     const data = this.#buffer.subarray(0, size);
-    return { data, address: this.#source(from), port, lent: true };
+    return { data, address: this.#source(from, 0), port, lent: true };
+  }
+
+  /** Writes a `sockaddr_in` or `sockaddr_in6` of the socket's family at `at`. */
+  #writeAddress(target: Uint8Array, at: number, bytes: Uint8Array, port: number): void {
+    target.fill(0, at, at + this.#to.length);
+    target[at] = this.#ipv6 ? AF_INET6 : AF_INET; // sa_family, little-endian
+    target[at + 2] = port >> 8;
+    target[at + 3] = port & 0xff;
+    target.set(bytes, at + (this.#ipv6 ? 8 : 4));
   }
 
   /** A destination's address bytes, cached; `null` when this cannot send there. */
@@ -306,24 +312,26 @@ export class NativeUdpSocket {
     return bytes;
   }
 
-  /** The text of a source socket address. */
-  #source(from: Uint8Array): string {
-    if (from[0] === AF_INET) {
-      const key = ((from[4] << 24) | (from[5] << 16) | (from[6] << 8) | from[7]) >>> 0;
+  /** The text of the source socket address at `at` in `from`. */
+  #source(from: Uint8Array, at: number): string {
+    if (from[at] === AF_INET) {
+      const a = from[at + 4], b = from[at + 5], c = from[at + 6], d = from[at + 7];
+      const key = ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
       let text = this.#sources.get(key);
       if (text === undefined) {
-        text = `${from[4]}.${from[5]}.${from[6]}.${from[7]}`;
+        text = `${a}.${b}.${c}.${d}`;
         if (this.#sources.size >= MAX_CACHED_ADDRESSES) this.#sources.clear();
         this.#sources.set(key, text);
       }
       return text;
     }
     const last = this.#lastSource;
+    const start = at + 8;
     let same = this.#lastSourceText !== "";
-    for (let i = 0; same && i < 16; i++) same = last[i] === from[8 + i];
+    for (let i = 0; same && i < 16; i++) same = last[i] === from[start + i];
     if (!same) {
-      last.set(from.subarray(8, 24));
-      this.#lastSourceText = formatIPv6(from, 8);
+      last.set(from.subarray(start, start + 16));
+      this.#lastSourceText = formatIPv6(from, start);
     }
     return this.#lastSourceText;
   }

@@ -17,6 +17,7 @@
  */
 
 import { PeerFlag } from "./constants.ts";
+import type { IncomingCommand } from "./commands.ts";
 import { takeDispatched } from "./incoming.ts";
 import type { Host } from "./host.ts";
 import type { Peer } from "./peer.ts";
@@ -104,8 +105,13 @@ export function dispatchZombie(peer: Peer, reason: DisconnectReason): void {
 export function releaseDispatched(peer: Peer): void {
   const events = peer.host.pendingEvents;
   for (let taken = takeDispatched(peer); taken !== undefined; taken = takeDispatched(peer)) {
-    events.push({ type: "receive", peer, channelID: taken.channelID, packet: taken.packet! });
+    events.push(receiveEvent(peer, taken));
   }
+}
+
+/** The "receive" event of a dispatched command. */
+function receiveEvent(peer: Peer, incoming: IncomingCommand): HostEvent {
+  return { type: "receive", peer, channelID: incoming.channelID, packet: incoming.packet! };
 }
 
 /**
@@ -191,12 +197,7 @@ export function dispatchNextEvent(host: Host): HostEvent | undefined {
         const received = takeDispatched(peer);
         if (received === undefined) continue;
         if (!peer.dispatchedCommands.isEmpty()) markNeedsDispatch(peer);
-        return {
-          type: "receive",
-          peer,
-          channelID: received.channelID,
-          packet: received.packet!,
-        };
+        return receiveEvent(peer, received);
       }
       default:
         break;
